@@ -1,0 +1,32 @@
+"""rokhdad: Persian news to a traceable conflict-event dataset."""
+
+from rokhdad.errors import (
+    ArticleError,
+    ConfigError,
+    DateError,
+    GazetteerError,
+    InputError,
+    NotFoundError,
+    RokhdadError,
+    RuleError,
+    StoreError,
+)
+from rokhdad.model import Article, OffsetMap, Span
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "Article",
+    "OffsetMap",
+    "Span",
+    "RokhdadError",
+    "InputError",
+    "ArticleError",
+    "DateError",
+    "ConfigError",
+    "GazetteerError",
+    "RuleError",
+    "StoreError",
+    "NotFoundError",
+]

@@ -1,0 +1,5 @@
+"""``python -m rokhdad`` runs the CLI."""
+
+from rokhdad.cli.main import main
+
+main()

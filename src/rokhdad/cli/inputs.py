@@ -1,0 +1,55 @@
+"""Reading user input for the CLI: files or stdin, decoded strictly, with clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from rokhdad.errors import ArticleError, DateError, InputError
+
+MAX_INPUT_BYTES = 256 * 1024 * 1024  # larger inputs belong in a JSONL batch, not one text
+
+
+def decode(data: bytes, where: str) -> str:
+    """Decode UTF-8 (BOM allowed); reject binary data and invalid UTF-8."""
+    if b"\x00" in data:
+        raise ArticleError(f"{where}: looks like a binary file (NUL bytes); expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            f"{where}: not valid UTF-8 at byte {exc.start}; convert it to UTF-8 first"
+        ) from None
+
+
+def read_bytes(path: Path | None) -> tuple[bytes, str]:
+    if path is None or str(path) == "-":
+        return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>"
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from exc
+    return data, str(path)
+
+
+def read_text(path: Path | None) -> str:
+    data, where = read_bytes(path)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{where}: larger than {MAX_INPUT_BYTES // 2**20} MiB")
+    return decode(data, where)
+
+
+def parse_date(value: str | None, option: str = "--published") -> dt.date | None:
+    """Parse an ISO ``YYYY-MM-DD`` date given on the command line."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DateError(f"{option}: '{value}' is not a date; expected YYYY-MM-DD") from None

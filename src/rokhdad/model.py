@@ -1,0 +1,153 @@
+"""Frozen records shared by every layer: articles, spans, offset maps, tokens.
+
+Every ``start``/``end`` is a character offset into ``Article.text`` (end exclusive),
+so ``article.text[span.start:span.end]`` is always the evidence quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from bisect import bisect_left
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's original text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span ({self.start}, {self.end})")
+
+    def quote(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article. ``text`` is the text as decoded and is never modified."""
+
+    id: str
+    text: str
+    published: dt.date | None = None
+    source: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps a normalised working copy back to the original text.
+
+    ``origin[i]`` is the original index of normalised character ``i``; one last entry
+    holds the original length, so ``origin`` has ``len(normalised) + 1`` entries and
+    is non-decreasing.
+    """
+
+    origin: tuple[int, ...]
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        return cls(tuple(range(length + 1)))
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the normalised range ``[start, end)``.
+
+        Characters deleted right after the range (diacritics, tatweel, a collapsed
+        second space) fall inside the original range: they belong to its last letter.
+        """
+        return self.origin[start], self.origin[end]
+
+    def to_normalized(self, position: int) -> int:
+        """First normalised index whose original position is at or after ``position``."""
+        return bisect_left(self.origin, position)
+
+
+class TokenKind(enum.Enum):
+    WORD = "word"
+    NUMBER = "number"
+    PUNCT = "punct"
+    SYMBOL = "symbol"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token: original offsets plus its normalised form (``norm``)."""
+
+    start: int
+    end: int
+    norm: str
+    kind: TokenKind
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: original offsets plus the range of its tokens."""
+
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+
+
+class Precision(enum.Enum):
+    """How precisely a date is known."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+class Calendar(enum.Enum):
+    """Where a resolved date came from."""
+
+    JALALI = "jalali"
+    GREGORIAN = "gregorian"
+    HIJRI = "hijri"
+    RELATIVE = "relative"  # امروز، دیروز، هفته گذشته … against the publication date
+    WEEKDAY = "weekday"    # روز چهارشنبه: most recent on or before publication
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression found in the text and its resolution.
+
+    ``value`` is ISO ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (for WEEK precision: the
+    Monday-less convention is the first day of the week range, as ``YYYY-MM-DD``),
+    or ``None`` when it cannot be resolved (no publication date for a relative one).
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: Precision
+    calendar: Calendar
+    rule: str  # which pattern resolved it, for provenance
+
+
+class Qualifier(enum.Enum):
+    """How a count is hedged."""
+
+    EXACT = "exact"
+    AT_LEAST = "at_least"  # حداقل، دست کم، بیش از
+    ABOUT = "about"        # حدود، نزدیک به، قریب
+    AT_MOST = "at_most"    # تا، حداکثر، کمتر از
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number or count found in the text: ``value`` is None for vague counts (ده‌ها)."""
+
+    start: int
+    end: int
+    text: str
+    value: int | float | None
+    qualifier: Qualifier
+    vague: bool = False

@@ -1,0 +1,1 @@
+"""The Persian text layer: offset-keeping normalisation, ZWNJ repair, segmentation."""
