@@ -151,3 +151,64 @@ class Quantity:
     value: int | float | None
     qualifier: Qualifier
     vague: bool = False
+
+
+class EntityKind(enum.Enum):
+    """What an entity mention names."""
+
+    PERSON = "person"
+    OFFICIAL = "official"          # a person named by title: سخنگوی وزارت دفاع آمریکا
+    ORGANIZATION = "organization"
+    GOVERNMENT = "government"      # ministries, governments, heads of state's offices
+    STATE_FORCE = "state_force"    # armies, police, IRGC, US forces, CENTCOM
+    ARMED_GROUP = "armed_group"    # militias, rebels, insurgents, terrorist groups
+    COALITION = "coalition"        # multinational military coalitions
+    OUTLET = "outlet"              # news agencies, channels, papers
+    PLACE = "place"
+    FACILITY = "facility"          # bases, airports, camps, fields, embassies, crossings
+
+
+class EntitySource(enum.Enum):
+    """Where an entity mention came from."""
+
+    GAZETTEER = "gazetteer"
+    ACTOR_TABLE = "actor_table"
+    FACILITY_TABLE = "facility_table"
+    NER = "ner"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A geocoded place or facility: one gazetteer entry."""
+
+    entry_id: str
+    name_fa: str
+    name_en: str | None
+    kind: str                      # country, admin1, populated_place, military_base, airport …
+    lat: float | None
+    lon: float | None
+    admin1_fa: str | None
+    admin1_en: str | None
+    country: str | None            # ISO 3166-1 alpha-3
+    population: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity mention with its span into the original text and what it resolved to.
+
+    ``entry_id`` names the actor-table, facility-table or gazetteer entry; it is None
+    for mentions the statistical model found that no table knows.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: EntityKind
+    source: EntitySource
+    name_en: str | None = None
+    entry_id: str | None = None
+    place: Place | None = None
+    precision: int | None = None   # ACLED geo_precision 1-3 for places and facilities
+    reason: str | None = None      # why this reading / this place was chosen
+    confidence: float = 1.0
