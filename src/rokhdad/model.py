@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,12 @@ class TokenKind(enum.Enum):
     SYMBOL = "symbol"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A token: original offsets plus its normalised form (``norm``)."""
+class Token(NamedTuple):
+    """A token: original offsets plus its normalised form (``norm``).
+
+    A NamedTuple, not a dataclass: hundreds are made per article on the hot path and a
+    tuple is built about twice as fast as a frozen slotted dataclass; it is as immutable.
+    """
 
     start: int
     end: int
@@ -84,8 +88,7 @@ class Token:
     kind: TokenKind
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence: original offsets plus the range of its tokens."""
 
     start: int

@@ -23,9 +23,10 @@ def decode(data: bytes, where: str) -> str:
         ) from None
 
 
-def read_bytes(path: Path | None) -> tuple[bytes, str]:
+def read_bytes(path: "str | Path | None") -> tuple[bytes, str]:
     if path is None or str(path) == "-":
         return sys.stdin.buffer.read(MAX_INPUT_BYTES + 1), "<stdin>"
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
@@ -38,7 +39,7 @@ def read_bytes(path: Path | None) -> tuple[bytes, str]:
     return data, str(path)
 
 
-def read_text(path: Path | None) -> str:
+def read_text(path: "str | Path | None") -> str:
     data, where = read_bytes(path)
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"{where}: larger than {MAX_INPUT_BYTES // 2**20} MiB")

@@ -1,24 +1,22 @@
-"""The ``rokhdad`` command: thin commands over library functions."""
+"""The ``rokhdad`` command: thin commands over library functions.
+
+Built on click rather than typer (STYLE.md's example): typer 0.2x vendors its own
+private copy of click, so its usage errors cannot be caught through a public API,
+and we want every bad input, unknown options included, to give one ``error:`` line.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Optional
 
-import typer
+import click
 
 from rokhdad import errors
 from rokhdad.cli import inputs
-
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="rokhdad: Persian news to a traceable conflict-event dataset.",
-    pretty_exceptions_enable=False,
-)
 
 
 @contextmanager
@@ -27,32 +25,33 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except errors.RokhdadError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
 
 
-def _version(value: bool) -> None:
-    if value:
-        from rokhdad import __version__
+def _version() -> str:
+    from rokhdad import __version__
 
-        typer.echo(f"rokhdad {__version__}")
-        raise typer.Exit()
+    return __version__
 
 
-@app.callback()
-def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
-) -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="rokhdad", message="%(prog)s %(version)s")
+def app() -> None:
     """rokhdad: Persian news to a traceable conflict-event dataset."""
 
 
+FILE_ARG = click.argument("file", required=False, type=click.Path(dir_okay=True, allow_dash=True))
+
+
 @app.command()
-def normalize(
-    file: Optional[Path] = typer.Argument(None, help="Text file to read; '-' or nothing reads stdin."),
-    no_zwnj: bool = typer.Option(False, "--no-zwnj", help="Skip ZWNJ repair."),
-) -> None:
-    """Normalise Persian text line for line (letters, digits, spaces, ZWNJ)."""
+@FILE_ARG
+@click.option("--no-zwnj", is_flag=True, help="Skip ZWNJ repair.")
+def normalize(file: str | None, no_zwnj: bool) -> None:
+    """Normalise Persian text line for line (letters, digits, spaces, ZWNJ).
+
+    Reads FILE, or stdin when FILE is '-' or missing.
+    """
     from rokhdad.text.normalize import normalize as run
 
     with user_errors():
@@ -67,5 +66,73 @@ def normalize(
         out.flush()
 
 
+@app.command()
+@click.option("--list", "list_ids", is_flag=True, help="List the bundled samples instead.")
+@click.option("--id", "sample_id", default="seed-000", show_default=True, help="Which sample to print.")
+def sample(list_ids: bool, sample_id: str) -> None:
+    """Print a bundled sample article's text (to pipe into other commands)."""
+    from rokhdad.samples import sample_articles
+
+    with user_errors():
+        articles = sample_articles()
+        if list_ids:
+            for a in articles:
+                click.echo(f"{a.id}\t{a.published or ''}\t{len(a.text)} chars")
+            return
+        for a in articles:
+            if a.id == sample_id:
+                sys.stdout.write(a.text if a.text.endswith("\n") else a.text + "\n")
+                return
+        raise errors.InputError(f"no sample '{sample_id}'; see 'rokhdad sample --list'")
+
+
+@app.command()
+@FILE_ARG
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date; relative dates need it.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def dates(file: str | None, published: str | None, as_json: bool) -> None:
+    """Find date expressions and resolve them against the publication date."""
+    from rokhdad.resolve.dates import find_dates
+
+    with user_errors():
+        day = inputs.parse_date(published)
+        text = inputs.read_text(file)
+        rows = [
+            {"text": d.text, "start": d.start, "end": d.end, "value": d.value,
+             "precision": d.precision.value, "calendar": d.calendar.value}
+            for d in find_dates(text, day)
+        ]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            for r in rows:
+                click.echo(f"{r['start']}-{r['end']}\t{r['value'] or '?'}\t{r['precision']}\t"
+                           f"{r['calendar']}\t{r['text']}")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit status; usage errors become one ``error:`` line."""
+    try:
+        result = app.main(args=argv, prog_name="rokhdad", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        return 0
+    except click.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        return 1
+    except click.exceptions.Abort:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        # the reader went away (| head): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
-    app(prog_name="rokhdad")
+    """Console entry point (``rokhdad`` and ``python -m rokhdad``)."""
+    sys.exit(run())

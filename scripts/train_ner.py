@@ -1,0 +1,521 @@
+"""Build the NER model shipped in src/rokhdad/data/ner/: lexicon, word clusters, CRF, metrics.
+
+Split (fixed, by document): the 638 documents of PEYMA 300K are ordered by
+sha256("rokhdad-ner-2024:<doc id>") and cut into test (first 10% = 64 docs), dev (next 10%
+= 64 docs) and train (the other 510). Scores are CoNLL entity-level (exact type and
+boundaries) on the PEYMA 300K test documents only; all tuning used the dev documents.
+
+Training data (the choice was measured on dev, see metrics.json): PEYMA 300K train docs,
+plus PEYMA 600K (every sentence that also occurs in a 300K dev/test document is dropped),
+plus ArmanPersoNERCorpus when ``--arman`` is not ``none``. Tokens are normalised with
+rokhdad's ``normalize``; 300K tokens that hold a space (the corpus wrote half-spaces as
+spaces) become the spelling most frequent in the news corpora: ZWNJ-joined, glued, or
+split into several tokens with their tags.
+
+Word clusters: spherical k-means (32, 256 and 1024 clusters) over SVD vectors of a PPMI
+word-context matrix from ir-news-2020 + fars-news-1500 (minus the evaluation articles in
+/work/shared/eval/dev) and the text of the training sentences. The lexicon is compiled from
+/work/shared/data/gazetteer-fa.
+
+Build-time needs: numpy and scipy. The shipped model needs python-crfsuite only.
+
+    python scripts/train_ner.py                       # full build, writes the package data
+    python scripts/train_ner.py --out /tmp/x --no-test --c1 0.1   # a dev experiment
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import gzip
+import hashlib
+import json
+import math
+import re
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from rokhdad.entities import ner  # noqa: E402
+from rokhdad.text.normalize import normalize  # noqa: E402
+
+DATA = Path("/work/shared/data")
+EVAL_ARTICLES = Path("/work/shared/eval/dev/articles.jsonl")
+PEYMA_300K = DATA / "ner-peyma" / "peyma_300k.conll"
+PEYMA_600K = DATA / "ner-peyma" / "peyma_600k.conll"
+ARMAN_FOLDS = [DATA / "ner-arman" / f"fold{k}.conll" for k in (1, 2, 3)]
+NEWS = [DATA / "ir-news-2020" / "articles.jsonl", DATA / "fars-news-1500" / "articles.jsonl"]
+GAZETTEER = DATA / "gazetteer-fa"
+
+SPLIT_SEED = "rokhdad-ner-2024"
+DEV_FRACTION = TEST_FRACTION = 0.10
+CLUSTER_SIZES = (32, 256, 1024)  # coarse to fine, like Brown-cluster prefixes
+CLUSTER_MIN_COUNT = 3  # rarer words get no cluster: their vectors are noise
+CONTEXT_WORDS = 8000   # most frequent words used as context columns
+SVD_DIM = 128
+MAX_LEXICON_TOKENS = 6  # longer names are rare and never matched whole
+
+ZWNJ = "\u200c"
+TOKEN = re.compile(r"[0-9]+(?:[.,/:][0-9]+)*|[^\W\d_]+(?:\u200c[^\W\d_]+)*|[^\s\u200c]")
+
+Sentence = tuple[list[str], list[str]]  # tokens, BIO tags
+
+
+# ---------------------------------------------------------------- corpora
+
+def read_conll(path: Path) -> list[tuple[str, list[Sentence]]]:
+    """Documents of a ``token<TAB>tag`` file; files without ``# doc =`` lines are one document."""
+    docs: list[tuple[str, list[Sentence]]] = []
+    words: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if words:
+            if not docs:
+                docs.append((path.stem, []))
+            docs[-1][1].append((words[:], tags[:]))
+            words.clear()
+            tags.clear()
+
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            line = line.rstrip("\n")
+            if line.startswith("# doc = "):
+                flush()
+                docs.append((line[len("# doc = "):], []))
+            elif not line.strip():
+                flush()
+            else:
+                word, _, tag_ = line.rpartition("\t")
+                words.append(word)
+                tags.append(tag_)
+    flush()
+    return docs
+
+
+def repair_bio(tags: list[str]) -> list[str]:
+    """An ``I-X`` that does not follow ``B-X``/``I-X`` becomes ``B-X`` (IOB2)."""
+    out = []
+    prev = "O"
+    for t in tags:
+        if t.startswith("I-") and prev[2:] != t[2:]:
+            t = "B-" + t[2:]
+        out.append(t)
+        prev = t
+    return out
+
+
+def norm_token(word: str) -> str:
+    return normalize(word).text.strip()
+
+
+def normalise_sentence(words: Sequence[str], tags: Sequence[str],
+                       respell=None) -> Sentence:
+    """Normalise every token; drop tokens that vanish; re-spell tokens with spaces."""
+    out_w: list[str] = []
+    out_t: list[str] = []
+    for word, tag_ in zip(words, tags):
+        if respell and " " in word.strip():
+            parts = [t for p in respell(word) for t in TOKEN.findall(p)]
+        else:
+            parts = [norm_token(word)]
+        parts = [p for p in (norm_token(p) for p in parts) if p]
+        for j, part in enumerate(parts):
+            out_w.append(part)
+            out_t.append(tag_ if j == 0 or tag_ == "O" else "I-" + tag_[2:])
+    return out_w, repair_bio(out_t)
+
+
+def map_tags(tags: Sequence[str], mapping: dict[str, str]) -> list[str]:
+    out = []
+    for t in tags:
+        if t == "O":
+            out.append(t)
+            continue
+        kind = mapping.get(t[2:], "O")
+        out.append("O" if kind == "O" else t[:2] + kind)
+    return repair_bio(out)
+
+
+def tokenize(text: str) -> list[list[str]]:
+    """Normalised text to lines of tokens (the unlabelled corpora have a sentence per line)."""
+    return [TOKEN.findall(line) for line in normalize(text).text.split("\n") if line.strip()]
+
+
+def read_news(excluded_ids: set[str], excluded_titles: set[str]) -> list[list[str]]:
+    sentences: list[list[str]] = []
+    skipped = 0
+    for path in NEWS:
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                article = json.loads(line)
+                title = (article.get("title") or "").strip()
+                if article["id"] in excluded_ids or (title and title in excluded_titles):
+                    skipped += 1
+                    continue
+                text = "\n".join(x for x in (title, article.get("abstract") or "", article["text"]) if x)
+                sentences += tokenize(text)
+    print(f"news: {len(sentences)} lines, {sum(map(len, sentences))} tokens, "
+          f"{skipped} evaluation articles skipped")
+    return sentences
+
+
+def evaluation_articles() -> tuple[set[str], set[str]]:
+    ids, titles = set(), set()
+    if EVAL_ARTICLES.exists():
+        for line in EVAL_ARTICLES.open(encoding="utf-8"):
+            article = json.loads(line)
+            ids.add(article["id"])
+            if article.get("title"):
+                titles.add(article["title"].strip())
+    return ids, titles
+
+
+def make_respeller(news: list[list[str]], spaced: Iterable[str]):
+    """Choose, per PEYMA 300K space-holding token, the spelling the news uses most."""
+    wanted = {tuple(p for p in (norm_token(x) for x in w.split()) if p) for w in spaced}
+    firsts = {t[0] for t in wanted if t}
+    unigrams = collections.Counter(w for s in news for w in s)
+    ngrams: collections.Counter[tuple[str, ...]] = collections.Counter()
+    for s in news:
+        for i, w in enumerate(s):
+            if w in firsts:
+                for n in (2, 3):
+                    if tuple(s[i:i + n]) in wanted:
+                        ngrams[tuple(s[i:i + n])] += 1
+
+    def respell(word: str) -> list[str]:
+        parts = [norm_token(p) for p in word.split()]
+        parts = [p for p in parts if p]
+        options = {
+            ZWNJ.join(parts): unigrams[ZWNJ.join(parts)],
+            "".join(parts): unigrams["".join(parts)],
+        }
+        best = max(options, key=options.get)
+        if options[best] > ngrams[tuple(parts)] or len(parts) > 3:
+            return [best] if options[best] else parts
+        return parts
+    return respell
+
+
+def sentence_key(words: Iterable[str]) -> str:
+    return "".join(ner.lexicon_key(w) for w in words).replace(" ", "")
+
+
+# ---------------------------------------------------------------- split
+
+def split_documents(doc_ids: Iterable[str], seed: str = SPLIT_SEED,
+                    dev_fraction: float = DEV_FRACTION,
+                    test_fraction: float = TEST_FRACTION) -> dict[str, list[str]]:
+    """Deterministic document split: order by a salted hash of the id, then cut.
+
+    Independent of input order; each id's place depends only on the id and the seed.
+    """
+    ids = sorted(set(doc_ids), key=lambda d: hashlib.sha256(f"{seed}:{d}".encode()).hexdigest())
+    n_test = round(len(ids) * test_fraction)
+    n_dev = round(len(ids) * dev_fraction)
+    return {
+        "test": sorted(ids[:n_test]),
+        "dev": sorted(ids[n_test:n_test + n_dev]),
+        "train": sorted(ids[n_test + n_dev:]),
+    }
+
+
+# ---------------------------------------------------------------- lexicon
+
+def entry_keys(name: str) -> list[str]:
+    return [k for k in (ner.lexicon_key(t) for t in TOKEN.findall(normalize(name).text)) if k]
+
+
+def build_lexicon(path: Path, frequent: set[str]) -> dict[str, int]:
+    """Compile gazetteer-fa into ``type<TAB>keys`` lines; returns entries per type."""
+    entries: dict[str, set[str]] = collections.defaultdict(set)
+
+    def add(kind: str, name: str) -> None:
+        keys = entry_keys(name)
+        if not keys or len(keys) > MAX_LEXICON_TOKENS:
+            return
+        if len(keys) == 1 and (keys[0] in frequent or len(keys[0]) < 2):
+            return  # a function word or a letter in a name list matches everywhere
+        entries[kind].add(" ".join(keys))
+
+    def rows(name: str) -> Iterator[dict[str, str]]:
+        with (GAZETTEER / name).open(encoding="utf-8", newline="") as f:
+            yield from csv.DictReader(f)
+
+    for row in rows("places.csv"):
+        if row["quality"] != "dr5hn-fa-unverified":  # often machine translation
+            add("LOC", row["name_fa"])
+    for row in rows("iran_divisions.csv"):
+        if row["kind"] in ("province", "county", "district", "city"):
+            add("LOC", row["name_fa"])
+    for row in rows("organizations.csv"):
+        add("ORG", row["name_fa"])
+    for row in rows("facilities.csv"):
+        add("FAC", row["name_fa"])
+    surnames: collections.Counter[str] = collections.Counter()
+    with (GAZETTEER / "person_full_names.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            keys = entry_keys(line)
+            if len(keys) >= 2:
+                add("PER", line)
+                surnames[keys[-1]] += 1
+    for row in rows("person_first_names.csv"):
+        keys = entry_keys(row["name_fa"])
+        if len(keys) == 1 and keys[0] not in frequent:
+            entries["FN"].add(keys[0])
+    for key, count in surnames.items():
+        if count >= 2 and key not in frequent:  # one-off last tokens are often not surnames
+            entries["SN"].add(key)
+    with (GAZETTEER / "person_titles_jobs.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            keys = entry_keys(line)
+            if len(keys) == 1:
+                entries["TT"].add(keys[0])
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+        for kind in sorted(entries):
+            for name in sorted(entries[kind]):
+                out.write(f"{kind}\t{name}\n")
+    return {k: len(v) for k, v in sorted(entries.items())}
+
+
+# ---------------------------------------------------------------- clusters
+
+def spherical_kmeans(x, k: int, seed: int, iterations: int = 25):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    centers = x[rng.choice(len(x), size=k, replace=False)].copy()
+    labels = np.zeros(len(x), dtype=np.int32)
+    for _ in range(iterations):
+        for start in range(0, len(x), 8192):
+            labels[start:start + 8192] = np.argmax(x[start:start + 8192] @ centers.T, axis=1)
+        sums = np.zeros_like(centers)
+        np.add.at(sums, labels, x)
+        empty = ~sums.any(axis=1)
+        if empty.any():  # re-seed an empty cluster with a random point
+            sums[empty] = x[rng.choice(len(x), size=int(empty.sum()), replace=False)]
+        centers = sums / np.linalg.norm(sums, axis=1, keepdims=True)
+    return labels
+
+
+def build_clusters(sentences: list[list[str]], path: Path) -> int:
+    """PPMI word-context SVD vectors, then k-means at several sizes; returns the vocabulary size."""
+    import numpy as np
+    from scipy import sparse
+    from scipy.sparse.linalg import svds
+
+    words = [[ner.clean(w) for w in s] for s in sentences]
+    counts = collections.Counter(w for s in words for w in s)
+    vocab = [w for w, c in counts.most_common() if c >= CLUSTER_MIN_COUNT]
+    index = {w: i for i, w in enumerate(vocab)}
+    ids = np.fromiter((index.get(w, -1) for s in words for w in s), dtype=np.int64)
+    sid = np.repeat(np.arange(len(words)), [len(s) for s in words])
+    n_ctx = min(CONTEXT_WORDS, len(vocab))
+    rows, cols = [], []
+    for block, (d, left) in enumerate([(1, False), (1, True), (2, False), (2, True)]):
+        a, b = ids[:-d], ids[d:]
+        same = sid[:-d] == sid[d:]
+        target, ctx = (b, a) if left else (a, b)
+        ok = same & (target >= 0) & (ctx >= 0) & (ctx < n_ctx)
+        rows.append(target[ok])
+        cols.append(ctx[ok] + (min(block, 2)) * n_ctx)  # the two distance-2 blocks share columns
+    m = sparse.coo_matrix((np.ones(sum(map(len, rows)), dtype=np.float64),
+                           (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(len(vocab), 3 * n_ctx)).tocsr()
+    m.sum_duplicates()
+    total = m.sum()
+    row_sum = np.asarray(m.sum(axis=1)).ravel()
+    col_p = np.asarray(m.sum(axis=0)).ravel() ** 0.75
+    col_p /= col_p.sum()
+    coo = m.tocoo()
+    pmi = np.log(coo.data / total) - np.log(row_sum[coo.row] / total) - np.log(col_p[coo.col])
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=m.shape)
+    u, s, _ = svds(ppmi, k=SVD_DIM, random_state=0, v0=np.full(min(ppmi.shape), 1.0 / math.sqrt(min(ppmi.shape))))
+    vectors = u * np.sqrt(s)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    vectors = vectors.astype(np.float32)
+    labels = [spherical_kmeans(vectors, k, seed=k) for k in CLUSTER_SIZES]
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+        for i, w in enumerate(vocab):
+            out.write(w + "\t" + "\t".join(str(int(lab[i])) for lab in labels) + "\n")
+    return len(vocab)
+
+
+# ---------------------------------------------------------------- evaluation
+
+def chunks(tags: Sequence[str]) -> set[tuple[str, int, int]]:
+    """Entities as ``(type, token_start, token_end)``, CoNLL-style (a stray I- starts one)."""
+    found = set()
+    kind, start = None, 0
+    for i, t in enumerate(list(tags) + ["O"]):
+        inside = t.startswith("I-") and t[2:] == kind
+        if kind is not None and not inside:
+            found.add((kind, start, i))
+            kind = None
+        if t != "O" and not inside:
+            kind, start = t[2:], i
+    return found
+
+
+def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
+    """Entity-level micro and per-type precision, recall and F1."""
+    tp: collections.Counter[str] = collections.Counter()
+    n_gold: collections.Counter[str] = collections.Counter()
+    n_pred: collections.Counter[str] = collections.Counter()
+    for g, p in zip(gold, pred):
+        gc, pc = chunks(g), chunks(p)
+        for c in gc:
+            n_gold[c[0]] += 1
+        for c in pc:
+            n_pred[c[0]] += 1
+        for c in gc & pc:
+            tp[c[0]] += 1
+
+    def prf(t: int, ng: int, np_: int) -> dict:
+        p = t / np_ if np_ else 0.0
+        r = t / ng if ng else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": ng}
+
+    result = {"micro": prf(sum(tp.values()), sum(n_gold.values()), sum(n_pred.values()))}
+    result["per_type"] = {k: prf(tp[k], n_gold[k], n_pred[k]) for k in sorted(n_gold | n_pred)}
+    return result
+
+
+# ---------------------------------------------------------------- training
+
+def train(sentences: list[Sentence], featurizer: ner.Featurizer, model_path: Path,
+          c1: float, c2: float, iterations: int) -> float:
+    import pycrfsuite
+
+    started = time.perf_counter()
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for words, tags in sentences:
+        trainer.append(featurizer.sentence(words), tags)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
+                        "feature.possible_transitions": True})
+    print(f"features ready in {time.perf_counter() - started:.0f}s; training …", flush=True)
+    trainer.train(str(model_path))
+    return time.perf_counter() - started
+
+
+def predict(tagger: ner.NerTagger, sentences: list[Sentence]) -> list[list[str]]:
+    return [tagger.tag(words) for words, _ in sentences]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ner.DATA_DIR, help="artefact directory")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/rokhdad-ner-cache"),
+                        help="reuse lexicon and clusters built here (delete to rebuild)")
+    parser.add_argument("--peyma600", choices=("yes", "no"), default="yes")
+    parser.add_argument("--arman", choices=("none", "loc", "fac"), default="none",
+                        help="Arman fac -> LOC or FAC; pro/event -> O")
+    parser.add_argument("--c1", type=float, default=0.05)
+    parser.add_argument("--c2", type=float, default=0.01)
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--no-test", action="store_true", help="score dev only (for tuning)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.cache.mkdir(parents=True, exist_ok=True)
+
+    eval_ids, eval_titles = evaluation_articles()
+    news = read_news(eval_ids, eval_titles)
+    p300 = read_conll(PEYMA_300K)
+    respell = make_respeller(news, {w for _, doc in p300 for words, _ in doc for w in words
+                                    if " " in w.strip()})
+    split = split_documents(d for d, _ in p300)
+    part = {d: name for name, ids in split.items() for d in ids}
+    data: dict[str, list[Sentence]] = {"train": [], "dev": [], "test": []}
+    for doc_id, sentences in p300:
+        for words, tags in sentences:
+            data[part[doc_id]].append(normalise_sentence(words, tags, respell))
+    held_out = {sentence_key(w) for name in ("dev", "test") for w, _ in data[name]}
+    p600: list[Sentence] = []
+    dropped = 0
+    for _, sentences in read_conll(PEYMA_600K):
+        for words, tags in sentences:
+            sent = normalise_sentence(words, tags)
+            if sentence_key(sent[0]) in held_out:
+                dropped += 1
+            else:
+                p600.append(sent)
+    mapping = {"pers": "PER", "org": "ORG", "loc": "LOC",
+               "fac": "FAC" if args.arman == "fac" else "LOC"}
+    arman: list[Sentence] = []
+    for path in ARMAN_FOLDS:
+        for _, sentences in read_conll(path):
+            for words, tags in sentences:
+                w, t = normalise_sentence(words, tags)
+                arman.append((w, map_tags(t, mapping)))
+    extra = p600 if args.peyma600 == "yes" else []
+    used_arman = arman if args.arman != "none" else []
+    training = data["train"] + extra + used_arman
+    print(f"train sentences: peyma300 {len(data['train'])}, peyma600 {len(extra)} "
+          f"({dropped} dropped as dev/test duplicates), arman {len(used_arman)}")
+
+    lexicon_path = args.cache / ner.LEXICON_FILE
+    clusters_path = args.cache / ner.CLUSTERS_FILE
+    if not lexicon_path.exists():
+        frequent = {w for w, _ in collections.Counter(w for s in news for w in s).most_common(300)}
+        print("lexicon:", build_lexicon(lexicon_path, frequent))
+    if not clusters_path.exists():
+        # fixed whatever the training flags: every text except PEYMA 300K dev and test
+        unlabelled = news + [w for w, _ in data["train"] + p600 + arman]
+        print("clusters: vocabulary", build_clusters(unlabelled, clusters_path))
+    for src in (lexicon_path, clusters_path):
+        if args.out != args.cache:
+            (args.out / src.name).write_bytes(src.read_bytes())
+
+    featurizer = ner.Featurizer(ner.load_clusters(clusters_path), ner.load_lexicon(lexicon_path))
+    model_path = args.out / ner.MODEL_FILE
+    seconds = train(training, featurizer, model_path, args.c1, args.c2, args.iterations)
+    tagger = ner.load(args.out)
+    metrics = {
+        "split": {
+            "corpus": "PEYMA 300K as shipped in /work/shared/data/ner-peyma (638 documents)",
+            "method": f"documents ordered by sha256('{SPLIT_SEED}:<doc id>'), first "
+                      f"{TEST_FRACTION:.0%} test, next {DEV_FRACTION:.0%} dev, rest train",
+            "documents": {k: len(v) for k, v in split.items()},
+            "sentences": {k: len(v) for k, v in data.items()},
+            "tokens": {k: sum(len(w) for w, _ in v) for k, v in data.items()},
+            "test_documents": split["test"],
+            "dev_documents": split["dev"],
+        },
+        "training_data": {
+            "peyma300_train_sentences": len(data["train"]),
+            "peyma600_sentences": len(extra),
+            "peyma600_dropped_as_dev_test_duplicates": dropped,
+            "arman": args.arman,
+            "arman_sentences": len(used_arman),
+        },
+        "params": {"c1": args.c1, "c2": args.c2, "iterations": args.iterations},
+        "tags": sorted({t[2:] for _, tags in training for t in tags if t != "O"}),
+        "train_seconds": round(seconds),
+        "dev": score([t for _, t in data["dev"]], predict(tagger, data["dev"])),
+    }
+    if not args.no_test:
+        metrics["test"] = score([t for _, t in data["test"]], predict(tagger, data["test"]))
+    metrics["build_seconds"] = round(time.perf_counter() - started)
+    metrics["artefact_bytes"] = {p.name: p.stat().st_size for p in sorted(args.out.iterdir())
+                                 if p.name != "metrics.json"}
+    (args.out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n",
+                                           encoding="utf-8")
+    for name in ("dev", "test"):
+        if name in metrics:
+            m = metrics[name]
+            print(name, "micro F1", m["micro"]["f1"],
+                  {k: v["f1"] for k, v in m["per_type"].items()})
+    print(f"done in {metrics['build_seconds']}s; model {model_path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

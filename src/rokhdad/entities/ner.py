@@ -1,0 +1,321 @@
+"""Statistical named-entity tagger: a linear-chain CRF (python-crfsuite) over cached word features.
+
+``tag(words)`` gives one BIO tag per normalised token. The model, word clusters and lexicon
+ship in ``rokhdad/data/ner/`` and are rebuilt by ``scripts/train_ner.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rokhdad.errors import ConfigError
+from rokhdad.text import chars
+
+__all__ = [
+    "DATA_DIR", "ENTITY_TYPES", "Featurizer", "Lexicon", "NerTagger",
+    "features", "load", "load_clusters", "load_lexicon", "lexicon_key", "tag",
+]
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ner"
+MODEL_FILE = "model.crfsuite"
+CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
+LEXICON_FILE = "lexicon.tsv.gz"    # type, then the entry's token keys joined by spaces
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
+# Lexicon types matched as token spans inside a sentence (B/I/U features) ...
+SPAN_TYPES = ("LOC", "ORG", "FAC", "PER")
+# ... and types that are single words (a flag on the word itself).
+WORD_TYPES = ("FN", "SN", "TT")  # first name, surname, title or job word
+MAX_CACHE = 200_000  # words; the per-word cache is cleared when it grows past this
+
+ZWNJ = chars.ZWNJ
+_MARKS = re.compile(f"[{chars.DELETED_CLASS}]")
+_SHAPE_CLASSES = str.maketrans(
+    {**{chr(c): "a" for c in range(0x0621, 0x064B)},
+     **{c: "a" for c in "پچژگکیآ"},
+     **{chr(c): "X" for c in range(0x41, 0x5B)},
+     **{chr(c): "x" for c in range(0x61, 0x7B)},
+     **{chr(c): "d" for c in range(0x30, 0x3A)},
+     ZWNJ: "z"}
+)
+_RUNS = re.compile(r"(.)\1+")
+
+
+def clean(word: str) -> str:
+    """The character unification of ``normalize`` for one token (a no-op on normalised tokens)."""
+    word = word.translate(chars.ONE_TO_ONE)
+    if _MARKS.search(word):
+        word = _MARKS.sub("", word)
+    return word.lower()
+
+
+def lexicon_key(word: str) -> str:
+    """Lookup key of one token: cleaned, without ZWNJ (lexicons spell half-spaces both ways)."""
+    return clean(word).replace(ZWNJ, "")
+
+
+def shape(word: str) -> str:
+    """Collapsed character classes: ``a`` letter, ``X``/``x`` Latin case, ``d`` digit, ``z`` ZWNJ."""
+    return _RUNS.sub(r"\1", word.translate(_SHAPE_CLASSES))[:6]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Gazetteer lists compiled for features: word flags and hashed multi-token entries.
+
+    ``entries`` maps ``hash(" ".join(keys))`` to a bit mask over ``SPAN_TYPES``; hashing keeps
+    a few hundred thousand names in a few megabytes and a collision only adds one feature.
+    ``lengths`` maps a first key to the entry lengths (longest first) that start with it.
+    """
+
+    words: Mapping[str, str]
+    entries: Mapping[int, int]
+    lengths: Mapping[str, tuple[int, ...]]
+
+    def spans(self, keys: Sequence[str]) -> list[tuple[int, int, int]]:
+        """Every ``(token_start, token_end, mask)`` of a lexicon entry inside ``keys``."""
+        found = []
+        n = len(keys)
+        lengths = self.lengths
+        entries = self.entries
+        for i, key in enumerate(keys):
+            options = lengths.get(key)
+            if options is None:
+                continue
+            for length in options:
+                if i + length > n:
+                    continue
+                mask = entries.get(hash(" ".join(keys[i:i + length])) if length > 1 else hash(key))
+                if mask:
+                    found.append((i, i + length, mask))
+        return found
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read a lexicon file written by the training script (``type<TAB>key key …`` lines)."""
+    span_bits = {t: 1 << n for n, t in enumerate(SPAN_TYPES)}
+    words: dict[str, str] = {}
+    entries: dict[int, int] = {}
+    lengths: dict[str, set[int]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            kind, _, name = line.rstrip("\n").partition("\t")
+            if kind in span_bits:
+                keys = name.split(" ")
+                h = hash(name)
+                entries[h] = entries.get(h, 0) | span_bits[kind]
+                lengths.setdefault(keys[0], set()).add(len(keys))
+            elif kind in WORD_TYPES:
+                words[name] = words.get(name, "") + kind.lower()
+            else:
+                raise ConfigError(f"{path} line {number}: unknown lexicon type {kind!r} "
+                                  f"(expected one of {', '.join(SPAN_TYPES + WORD_TYPES)})")
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    compact = {k: shared.setdefault(t := tuple(sorted(v, reverse=True)), t) for k, v in lengths.items()}
+    return Lexicon(words, entries, compact)
+
+
+def load_clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """Read ``word<TAB>id<TAB>id…`` lines: one cluster id per granularity, coarse to fine."""
+    clusters: dict[str, tuple[str, ...]] = {}
+    shared: dict[str, str] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            word, *ids = line.rstrip("\n").split("\t")
+            clusters[word] = tuple(shared.setdefault(i, i) for i in ids)
+    return clusters
+
+
+class Featurizer:
+    """Feature strings for every token of a sentence; per-word parts are computed once and cached.
+
+    Not a pure function: it holds the clusters, the lexicon and the cache. One instance serves
+    training and inference, so both see exactly the same features.
+    """
+
+    def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon) -> None:
+        self.clusters = clusters
+        self.lexicon = lexicon
+        self._cache: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def _word(self, word: str) -> tuple:
+        w = clean(word)
+        key = w.replace(ZWNJ, "")
+        own = ["b", "w:" + w, "sh:" + shape(w)]
+        n = len(w)
+        for k in (1, 2, 3, 4):
+            if n > k:
+                own.append(f"p{k}:{w[:k]}")
+                own.append(f"s{k}:{w[-k:]}")
+        own.append("l:" + str(min(n, 8)))
+        if w.isdigit():
+            own.append("dg")
+        elif any(c.isdigit() for c in w):
+            own.append("hd")
+        if ZWNJ in w:
+            parts = w.split(ZWNJ)
+            own += ["zw", "h:" + parts[0], "t:" + parts[-1]]
+        if n > 3 and w.startswith("ال"):
+            own.append("al")
+        if w.endswith("ی"):
+            own.append("ey")
+        if w.endswith("های"):
+            own.append("hay")
+        elif w.endswith("ها"):
+            own.append("ha")
+        cl = self.clusters.get(w) or self.clusters.get(key)
+        if cl:
+            own += [f"k{g}:{c}" for g, c in enumerate(cl)]
+        else:
+            own.append("k:none")
+        flags = self.lexicon.words.get(key, "")
+        if flags:
+            own += [f"x{flags[j:j + 2]}" for j in range(0, len(flags), 2)]
+        near = ["w:" + w, "sh:" + shape(w)]
+        if cl:
+            near += [f"k{g}:{c}" for g, c in enumerate(cl)]
+        if flags:
+            near += [f"x{flags[j:j + 2]}" for j in range(0, len(flags), 2)]
+        if n > 2:
+            near.append("s2:" + w[-2:])
+        far = ["w:" + w] + ([f"k1:{cl[1]}"] if cl and len(cl) > 1 else [])
+        return (
+            w, key, own,
+            ["-1" + f for f in near], ["+1" + f for f in near],
+            ["-2" + f for f in far], ["+2" + f for f in far],
+        )
+
+    def sentence(self, words: Sequence[str]) -> list[list[str]]:
+        """One list of feature strings per token of ``words``."""
+        cache = self._cache
+        infos = []
+        for word in words:
+            info = cache.get(word)
+            if info is None:
+                info = self._word(word)
+                with self._lock:
+                    if len(cache) >= MAX_CACHE:
+                        cache.clear()
+                    cache[word] = info
+            infos.append(info)
+        n = len(infos)
+        rows: list[list[str]] = []
+        for i, info in enumerate(infos):
+            row = list(info[2])
+            if i:
+                prev = infos[i - 1]
+                row += prev[3]
+                row.append("bg:" + prev[0] + "|" + info[0])
+                if i > 1:
+                    row += infos[i - 2][5]
+            else:
+                row.append("BOS")
+            if i + 1 < n:
+                nxt = infos[i + 1]
+                row += nxt[4]
+                row.append("fg:" + info[0] + "|" + nxt[0])
+                if i + 2 < n:
+                    row += infos[i + 2][6]
+            else:
+                row.append("EOS")
+            rows.append(row)
+        keys = [info[1] for info in infos]
+        for start, end, mask in self.lexicon.spans(keys):
+            for bit, kind in enumerate(SPAN_TYPES):
+                if mask >> bit & 1:
+                    if end - start == 1:
+                        rows[start].append("g" + kind + "U")
+                    else:
+                        rows[start].append("g" + kind + "B")
+                        for j in range(start + 1, end):
+                            rows[j].append("g" + kind + "I")
+                        if start:
+                            rows[start - 1].append("+1g" + kind)
+                        if end < n:
+                            rows[end].append("-1g" + kind)
+        return rows
+
+
+class NerTagger:
+    """A loaded CRF model with its featurizer. ``tag`` is safe to call from several threads."""
+
+    def __init__(self, model_path: Path, featurizer: Featurizer) -> None:
+        import pycrfsuite  # imported here: only the tagger needs the C extension
+
+        self.featurizer = featurizer
+        self.model_path = model_path
+        self._local = threading.local()
+        self._pycrfsuite = pycrfsuite
+        self._crf()  # fail early on a bad model file
+
+    def _crf(self):
+        crf = getattr(self._local, "crf", None)
+        if crf is None:
+            crf = self._pycrfsuite.Tagger()
+            try:
+                crf.open(str(self.model_path))
+            except (OSError, ValueError) as exc:
+                raise ConfigError(f"cannot open NER model {self.model_path}: {exc}; "
+                                  "rebuild it with scripts/train_ner.py") from exc
+            self._local.crf = crf
+        return crf
+
+    def tag(self, words: Sequence[str]) -> list[str]:
+        """BIO tags (``B-PER``, ``I-LOC``, ``O`` …) for normalised tokens of one sentence."""
+        if not words:
+            return []
+        return self._crf().tag(self.featurizer.sentence(words))
+
+
+def load(directory: Path | None = None) -> NerTagger:
+    """Load model, clusters and lexicon from ``directory`` (default: the shipped data).
+
+    Raises:
+        ConfigError: a file is missing or unreadable.
+    """
+    directory = DATA_DIR if directory is None else Path(directory)
+    try:
+        featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
+                                load_lexicon(directory / LEXICON_FILE))
+    except OSError as exc:
+        raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
+                          "rebuild it with scripts/train_ner.py") from exc
+    tagger = NerTagger(directory / MODEL_FILE, featurizer)
+    log.debug("loaded NER model from %s", directory)
+    return tagger
+
+
+_default: NerTagger | None = None
+_default_lock = threading.Lock()
+
+
+def _shipped() -> NerTagger:
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = load()
+    return _default
+
+
+def tag(words: Sequence[str]) -> list[str]:
+    """BIO tags for one sentence of normalised tokens, from the shipped model (loaded on first use).
+
+    >>> tag(["حسن", "روحانی", "به", "تهران", "رفت", "."])
+    ['B-PER', 'I-PER', 'O', 'B-LOC', 'O', 'O']
+    """
+    return _shipped().tag(words)
+
+
+def features(words: Sequence[str], i: int) -> list[str]:
+    """Feature strings of token ``i`` as the shipped model sees them (for inspection and tests)."""
+    return _shipped().featurizer.sentence(words)[i]
