@@ -215,3 +215,101 @@ class Entity:
     precision: int | None = None   # ACLED geo_precision 1-3 for places and facilities
     reason: str | None = None      # why this reading / this place was chosen
     confidence: float = 1.0
+
+
+class EventType(enum.Enum):
+    """PLOVER event types rokhdad codes (GUIDELINES.md §2)."""
+
+    ASSAULT = "ASSAULT"
+    PROTEST = "PROTEST"
+    COERCE = "COERCE"
+    MOBILIZE = "MOBILIZE"
+
+
+class Modality(enum.Enum):
+    """How the article presents an incident."""
+
+    ASSERTED = "asserted"  # the outlet states it as fact
+    REPORTED = "reported"  # attributed to a source
+    ALLEGED = "alleged"    # a claim the outlet distances itself from
+    DENIED = "denied"      # a source denies it happened
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """An actor, target, source, or a party to a claim, blame or denial.
+
+    ``text`` is the name as written (original text of the first span); ``aliases``
+    holds the other spellings seen in the article and the table's names.
+    """
+
+    text: str
+    spans: tuple[Span, ...]
+    name_en: str | None = None
+    entry_id: str | None = None
+    kind: EntityKind | None = None
+    inter: int | None = None       # ACLED actor-type code 1-8
+    aliases: tuple[str, ...] = ()
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """``who`` was blamed for, claimed, or denied the incident, according to ``by``."""
+
+    who: tuple[Participant, ...]
+    by: tuple[Participant, ...]
+    span: Span
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlace:
+    """Where an incident happened: the words used and the gazetteer entry chosen."""
+
+    text: str
+    spans: tuple[Span, ...]
+    place: Place | None
+    precision: int | None          # ACLED geo_precision 1-3
+    reason: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Why a field has its value: evidence spans, the rule or table entry, a confidence."""
+
+    field: str
+    spans: tuple[Span, ...]
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One incident reported in one article (GUIDELINES.md §3), with its evidence."""
+
+    id: str
+    article_id: str
+    type: EventType
+    mode: str | None
+    date: str | None
+    date_precision: Precision
+    place: EventPlace | None
+    actors: tuple[Participant, ...]
+    targets: tuple[Participant, ...]
+    attributed_to: tuple[Attribution, ...]
+    claimed_by: tuple[Attribution, ...]
+    denied_by: tuple[Attribution, ...]
+    weapon: str | None
+    weapon_count: int | None
+    weapon_count_qualifier: Qualifier | None
+    fatalities: int | None
+    injured: int | None
+    sources: tuple[Participant, ...]
+    modality: Modality
+    evidence: tuple[Span, ...]
+    optional: bool = False
+    confidence: float = 0.5
+    provenance: tuple[Provenance, ...] = ()
+    note: str | None = None
