@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "rokhdad" / "data" / "gazetteer"
 
 # Populated places are kept in full only for the region the news is about.
+ARABIC_COUNTRIES = frozenset("IQ SY LB YE JO SA KW BH QA AE OM EG PS IL LY SD TN DZ MA".split())
+PERSIAN_COUNTRIES = frozenset("IR AF TJ".split())  # a letter-neutral name there is Persian
 FOCUS = frozenset("IR IQ SY AF LB YE IL PS JO SA TR KW BH QA AE OM PK AZ AM TM EG TJ UZ".split())
 WORLD_MIN_POPULATION = 300_000  # outside FOCUS only cities foreign news mentions by name
 QUALITY_RANK = {  # README order, best first; override rows (rank 10) beat all of these
@@ -38,11 +40,25 @@ QUALITY_RANK = {  # README order, best first; override rows (rank 10) beat all o
 }
 TRUSTED_RANK = 4  # native-persianized and better: a Persian or Arabic spelling a person checked
 # Letters of Urdu, Pashto, Sindhi, Kurdish, Uyghur: names with them are not Persian spellings.
-FOREIGN_LETTERS = re.compile("[\u0679-\u06a8\u06ab-\u06ae\u06b0-\u06be\u06c0-\u06cb\u06cd-\u06d5\u0762-\u077f]")
+FOREIGN_LETTERS = re.compile(
+    "[\u0679-\u067d\u067f-\u0685\u0687-\u0697\u0699-\u06a8\u06aa-\u06ae\u06b0-\u06cb"
+    "\u06cd-\u06d5\u0762-\u077f]")  # every Arabic-block letter except پ چ ژ ک گ ی
 ALLOWED_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0622 \u200c\-]+$")
+CONFLICT_MARGIN = 3  # verified (7) beats neutral (3): the neutral holder loses the name
+SAME_ID_KM = 50  # rows of one source id further apart than this are two places
 MERGE_KM = 15  # two sources' points for one town are within a few km; neighbours are further
 COMMON_CONTEXT = 10   # corpus hits from which a minor place name needs a context word
+COMMON_STRONG = 50    # corpus hits from which «در/به/از» are not context enough
 COMMON_DROP = 150     # corpus hits from which an untrusted or minor name is dropped outright
+COMMON_NEVER = 1000   # corpus hits of a function word («دو», «خبر»): no place owns it
+PROMINENT_POPULATION_FOCUS = 500_000
+# Words that name a place (Lebanon's North governorate, Mali, Dushanbe) but in news are
+# mostly the word: a direction, "financial", "Monday", a surname. Only after شهر/استان/کشور.
+GENERIC_WORDS = frozenset(
+    "شمال جنوب شرق غرب مرکز شمالی جنوبی شرقی غربی مرکزی میانه میدان مالی چک دوشنبه "
+    "احمدی اسماعیلی صالح مردان سینه اندیشه امان جهان".split())
+# CLDR "regions" that are organisations or not places at all.
+NOT_PLACES = frozenset({"cldr:001", "cldr:EU", "cldr:EZ", "cldr:UN", "cldr:QO"})
 IMPORTANT_POPULATION_FOCUS = 100_000
 IMPORTANT_POPULATION_WORLD = 1_000_000
 
@@ -65,12 +81,16 @@ class Place:
     def rank(self) -> int:
         return max(self.aliases.values(), default=0)
 
-    def best_name(self) -> str:
-        return max(self.aliases, key=lambda a: (self.aliases[a], -len(a)))
+    def best_name(self, hits: collections.Counter | None = None) -> str:
+        """The display name: the spelling the news uses most, else the best-quality one."""
+        def score(alias: str) -> tuple[int, int, int]:
+            used = hits[normalize_name(alias)] if hits else 0
+            return (used, self.aliases[alias], -len(alias))
+        return max(self.aliases, key=score)
 
 
 def km(a: Place, b: Place) -> float:
-    if a.lat is None or b.lat is None:
+    if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
         return math.inf
     dlat = math.radians(b.lat - a.lat)
     dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
@@ -102,21 +122,55 @@ def read_places(path: Path, iso3: dict[str, str]) -> list[Place]:
             alias = clean_alias(row["name_fa"])
             if alias is None:
                 continue
-            place = places.get(row["entity_id"])
+            lat = float(row["lat"]) if row["lat"] else None
+            lon = float(row["lon"]) if row["lon"] else None
+            # One wikidata id can name a governorate and its capital (Q2471: Sanaa), and
+            # a few dr5hn rows reuse another town's id: split by kind and by distance.
+            key = (row["entity_id"], row["kind"])
+            place = places.get(key)
+            suffix = 0
+            while place is not None and km(place, Place("", "", "", lat, lon, None, "", "", "")) > SAME_ID_KM:
+                suffix += 1
+                key = (row["entity_id"], row["kind"], suffix)
+                place = places.get(key)
             if place is None:
                 kind = row["kind"]
                 place = Place(
-                    id=row["entity_id"], kind=kind, cc=row["country"],
-                    lat=float(row["lat"]) if row["lat"] else None,
-                    lon=float(row["lon"]) if row["lon"] else None,
+                    id=row["entity_id"], kind=kind, cc=row["country"], lat=lat, lon=lon,
                     population=int(row["population"]) if row["population"] else None,
                     name_en=row["name_en"], admin_code=row["admin1"], source=row["source"])
                 if kind == "country":
                     place.id = "country:" + iso3.get(row["country"], row["country"])
-                places[row["entity_id"]] = place
+                elif (row["entity_id"], other_kind(kind)) in places or suffix:
+                    place.id = f"{place.id}:{kind}" + (f":{suffix}" if suffix else "")
+                places[key] = place
             rank = QUALITY_RANK[row["quality"]]
             place.aliases[alias] = max(rank, place.aliases.get(alias, 0))
     return list(places.values())
+
+
+def other_kind(kind: str) -> str:
+    return "admin1" if kind == "populated_place" else "populated_place"
+
+
+def drop_conflicting_aliases(places: list[Place]) -> None:
+    """A name held well by one place and poorly by another of its country is the first's.
+
+    GeoNames alternate names carry errors («ادلب» among Homs' names); a name that another
+    place of the same country holds with a quality MARGIN better is removed.
+    """
+    best: dict[tuple[str, str], int] = {}
+    for p in places:
+        for alias, rank in p.aliases.items():
+            key = (p.cc, alias)
+            best[key] = max(best.get(key, 0), rank)
+    dropped = 0
+    for p in places:
+        for alias, rank in list(p.aliases.items()):
+            if best[(p.cc, alias)] - rank >= CONFLICT_MARGIN and len(p.aliases) > 1:
+                del p.aliases[alias]
+                dropped += 1
+    log.info("dropped %d aliases that a better-named place of the country holds", dropped)
 
 
 def learn_geonames_admin1(places: list[Place]) -> dict[tuple[str, str], str]:
@@ -164,13 +218,18 @@ def assign_admin1(places: list[Place]) -> None:
              sum(p.admin1 is None for p in unresolved))
 
 
+def fold(alias: str) -> str:
+    """The source's match_key rules: one spelling for spellings of one name."""
+    return re.sub("[ \u200c\u0621-]", "", alias.replace("آ", "ا").replace("ئ", "ی"))
+
+
 def merge_towns(places: list[Place]) -> list[Place]:
     """One record per town: GeoNames and dr5hn rows sharing a name within MERGE_KM."""
     by_name: dict[tuple[str, str], list[Place]] = collections.defaultdict(list)
     towns = [p for p in places if p.kind == "populated_place"]
     for p in towns:
         for alias in p.aliases:
-            by_name[(p.cc, alias.replace(" ", "").replace("\u200c", ""))].append(p)
+            by_name[(p.cc, fold(alias))].append(p)
     parent = {id(p): p for p in towns}
 
     def root(p: Place) -> Place:
@@ -201,6 +260,8 @@ def merge_towns(places: list[Place]) -> list[Place]:
 
 
 def keep_place(p: Place) -> bool:
+    if p.id in NOT_PLACES:
+        return False
     if p.kind in ("country", "region"):
         return True
     if p.kind == "admin1":
@@ -217,11 +278,22 @@ def drop_weak_aliases(p: Place) -> None:
             del p.aliases[alias]
 
 
+def trusted(p: Place, rank: int) -> bool:
+    """A name a reader of the region would write: checked, or native to the country."""
+    if rank >= TRUSTED_RANK:
+        return True
+    if rank == QUALITY_RANK["geonames-alt-neutral"]:
+        return p.cc in ARABIC_COUNTRIES or p.cc in PERSIAN_COUNTRIES
+    if rank == QUALITY_RANK["geonames-alt-ar-persianized"]:
+        return p.cc in ARABIC_COUNTRIES or (p.population or 0) >= IMPORTANT_POPULATION_WORLD
+    return False
+
+
 def important(p: Place) -> bool:
     if p.kind in ("country", "region"):
         return True
     if p.kind == "admin1":
-        return p.cc in FOCUS and p.rank >= TRUSTED_RANK
+        return p.cc in FOCUS and any(trusted(p, r) for r in p.aliases.values())
     limit = IMPORTANT_POPULATION_FOCUS if p.cc in FOCUS else IMPORTANT_POPULATION_WORLD
     return (p.population or 0) >= limit
 
@@ -277,18 +349,19 @@ def read_iran_counties(path: Path, places: list[Place]) -> list[Place]:
     return counties
 
 
-def write_places(places: list[Place], iso3: dict[str, str], path: Path) -> None:
+def write_places(places: list[Place], iso3: dict[str, str], hits: collections.Counter,
+                 path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(["id", "kind", "country", "lat", "lon", "population", "rank",
                      "admin1_fa", "admin1_en", "name_en", "name_fa", "aliases"])
     for p in sorted(places, key=lambda p: (p.kind, p.cc, p.id)):
-        name = p.best_name()
+        name = p.best_name(hits)
         writer.writerow([
             p.id, p.kind, iso3.get(p.cc, p.cc),
             "" if p.lat is None else f"{p.lat:.4f}", "" if p.lon is None else f"{p.lon:.4f}",
             p.population or "", p.rank,
-            p.admin1.best_name() if p.admin1 else "", p.admin1.name_en if p.admin1 else "",
+            p.admin1.best_name(hits) if p.admin1 else "", p.admin1.name_en if p.admin1 else "",
             p.name_en, name, "|".join(sorted(a for a in p.aliases if a != name)),
         ])
     # mtime=0: the same input gives byte-identical output
@@ -312,59 +385,75 @@ def main() -> None:
     places = [p for p in places if keep_place(p)]
     for p in places:
         drop_weak_aliases(p)
+    drop_conflicting_aliases(places)
     places += read_iran_counties(source / "iran_divisions.csv", places)
     log.info("kept %d places", len(places))
 
     excluded = {json.loads(line)["id"]
                 for line in (args.shared / "eval" / "dev" / "articles.jsonl").open(encoding="utf-8")}
-    variants: dict[str, set[str]] = collections.defaultdict(set)
-    for p in places:
-        for alias in p.aliases:
-            for key in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES):
-                variants[key].add(alias)
+    keys = {key for p in places for alias in p.aliases
+            for key in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES)}
     counts = corpus_counts(args.shared / "data" / "ir-news-2020" / "articles.jsonl",
-                           excluded, set(variants))
+                           excluded, keys)
     common = decide_common(places, counts)
     write_common(common, counts, args.out / "common_names.tsv")
-    write_places(places, iso3, args.out / "places.tsv.gz")
+    # display names: the spelling news uses most, unless that spelling is a common word
+    usage = collections.Counter({k: v for k, v in counts.items() if k not in common})
+    write_places(places, iso3, usage, args.out / "places.tsv.gz")
     log.info("wrote %s (%d bytes)", args.out / "places.tsv.gz",
              (args.out / "places.tsv.gz").stat().st_size)
 
 
-ARABIC_COUNTRIES = frozenset("IQ SY LB YE JO SA KW BH QA AE OM EG PS LY SD TN DZ MA".split())
+def prominent(p: Place) -> bool:
+    """A place news names often enough that even a frequent word is it: «تهران», «ادلب»."""
+    if p.kind in ("country", "region"):
+        return True
+    if p.kind == "admin1":
+        return p.cc in FOCUS and p.rank >= QUALITY_RANK["dr5hn-fa-verified"]
+    limit = PROMINENT_POPULATION_FOCUS if p.cc in FOCUS else IMPORTANT_POPULATION_WORLD
+    return (p.population or 0) >= limit
 
 
 def decide_common(places: list[Place], counts: collections.Counter) -> dict[str, str]:
-    """Aliases that are frequent Persian words: "context" (need در/شهر/…) or dropped.
+    """Match keys that are frequent Persian words: "context", "strong" or "drop".
 
-    A frequent alias stays free only as a trusted name of an important place (کشور،
-    استان، large city); a very frequent one that is neither is removed from the place.
+    "context": a place only after در/به/از/شهر/…; "strong": only after شهر/استان/روستای/…;
+    "drop": never a place. The more often a key occurs in the corpus, the more prominent
+    the place must be that names it freely (a country, a province of the region, a city
+    of half a million); derived spellings («انبار» for «الانبار») never go free.
     """
-    decisions: dict[str, str] = {}
+    holders: dict[str, list[tuple[Place, int, bool]]] = collections.defaultdict(list)
     for p in places:
-        for alias, rank in list(p.aliases.items()):
-            hits = max((counts[k] for k in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES)),
-                       default=0)
-            if hits < COMMON_CONTEXT:
-                continue
-            trusted = rank >= TRUSTED_RANK and important(p)
-            if trusted:
-                continue
-            if hits >= COMMON_DROP or rank < TRUSTED_RANK:
-                del p.aliases[alias]
-                decisions.setdefault(normalize_name(alias), "drop")
-            else:
-                decisions[normalize_name(alias)] = "context"
-    # A name some important place uses freely stays free for all of its places.
+        for alias, rank in p.aliases.items():
+            for key, derived in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES).items():
+                if counts[key] >= COMMON_CONTEXT:
+                    holders[key].append((p, rank, derived))
+    decisions: dict[str, str] = {}
+    for key, held in holders.items():
+        hits = counts[key]
+        good = [p for p, rank, derived in held if not derived and trusted(p, rank) and important(p)]
+        if key in GENERIC_WORDS:
+            decisions[key] = "strong"
+        elif good and (hits < COMMON_STRONG or any(prominent(p) for p in good)):
+            continue
+        elif good:
+            decisions[key] = ("drop" if hits >= COMMON_NEVER else
+                              "strong" if hits >= COMMON_DROP else "context")
+        elif any(trusted(p, rank) and important(p) for p, rank, _ in held):
+            decisions[key] = "strong"  # «انبار» for «الانبار»: only after «استان»/«شهر»/…
+        elif hits >= COMMON_DROP or all(derived or not trusted(p, rank) for p, rank, derived in held):
+            decisions[key] = "drop"
+        else:
+            decisions[key] = "strong" if hits >= COMMON_STRONG else "context"
     return decisions
 
 
 def write_common(decisions: dict[str, str], counts: collections.Counter, path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
         handle.write("# Place names that are frequent Persian words (ir-news-2020 hits, dev set\n"
-                     "# excluded). context: matched only after در/به/از/شهر/روستای/استان/…;\n"
-                     "# drop: removed from the minor places that had it. Built by\n"
-                     "# scripts/build_gazetteer.py; edit the script, not this file.\n")
+                     "# excluded). context: a place only after در/به/از/شهر/روستای/استان/…;\n"
+                     "# strong: only after شهر/روستای/استان/منطقه/…; drop: never a place\n"
+                     "# (unless an override names it). Built by scripts/build_gazetteer.py.\n")
         handle.write("key\tdecision\thits\n")
         for key in sorted(decisions, key=lambda k: (decisions[k], -counts[k], k)):
             handle.write(f"{key}\t{decisions[key]}\t{counts[key]}\n")

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from rokhdad.model import Article
+from rokhdad.reader import article_from_json
 
 from rokhdad.errors import ArticleError, DateError, InputError
 
@@ -54,3 +60,46 @@ def parse_date(value: str | None, option: str = "--published") -> dt.date | None
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise DateError(f"{option}: '{value}' is not a date; expected YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article that could not be read or processed: a record, not an exception."""
+
+    article_id: str | None
+    error: Exception
+
+    def record(self) -> dict[str, str | None]:
+        return {"id": self.article_id, "error": type(self.error).__name__, "message": str(self.error)}
+
+
+def read_articles(path: str | None, published: str | None = None,
+                  article_id: str | None = None) -> Iterator[Article | Failure]:
+    """Articles from a .txt file, a JSONL file, or stdin (JSONL if it starts with '{').
+
+    A bad JSONL line becomes a ``Failure`` and reading goes on.
+    """
+    data, where = read_bytes(path)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{where}: larger than {MAX_INPUT_BYTES // 2**20} MiB; split it")
+    text = decode(data, where)
+    is_jsonl = (path not in (None, "-") and str(path).endswith((".jsonl", ".json"))) or (
+        path in (None, "-") and text.lstrip().startswith("{"))
+    if not is_jsonl:
+        day = parse_date(published)
+        name = article_id or (Path(path).stem if path not in (None, "-") else "stdin")
+        yield article_from_json({"id": name, "text": text, "published": day.isoformat() if day else None},
+                                where)
+        return
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Failure(None, ArticleError(f"{where}:{n}: malformed JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        try:
+            yield article_from_json(obj, f"{where}:{n}")
+        except ArticleError as exc:
+            yield Failure(obj.get("id") if isinstance(obj, dict) else None, exc)

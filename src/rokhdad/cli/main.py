@@ -110,6 +110,53 @@ def dates(file: str | None, published: str | None, as_json: bool) -> None:
                            f"{r['calendar']}\t{r['text']}")
 
 
+@app.command()
+@click.argument("input_path", metavar="INPUT", required=False, default="-")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date of a .txt article.")
+@click.option("--id", "article_id", help="Article id for a .txt article (default: the file name).")
+@click.option("--format", "fmt", type=click.Choice(["json", "eval"]), default="json", show_default=True,
+              help="json: full records with spans and provenance; eval: the gold schema of GUIDELINES.md.")
+@click.option("--samples", is_flag=True, help="Extract the bundled sample articles.")
+def extract(input_path: str, published: str | None, article_id: str | None, fmt: str, samples: bool) -> None:
+    """Extract incidents from INPUT: a .txt article, a JSONL file of articles, or '-'.
+
+    JSONL lines hold id, text, published (YYYY-MM-DD) and optional source, title, url.
+    One output line per article; a failing article becomes a failure record on stderr,
+    the batch goes on, and the exit status is 1 if any article failed.
+    """
+    from rokhdad.extract.output import eval_line, json_line
+    from rokhdad.pipeline import process
+
+    with user_errors():
+        if samples:
+            from rokhdad.samples import sample_articles
+
+            items = iter(sample_articles())
+        else:
+            items = inputs.read_articles(input_path, published, article_id)
+        render = eval_line if fmt == "eval" else json_line
+        failed = 0
+        out = sys.stdout
+        for item in items:
+            if isinstance(item, inputs.Failure):
+                failed += 1
+                click.echo(json.dumps(item.record(), ensure_ascii=False), err=True)
+                continue
+            try:
+                events = process(item)
+            except errors.ConfigError:
+                raise  # broken package data fails every article: stop, say it once
+            except errors.RokhdadError as exc:
+                failed += 1
+                click.echo(json.dumps(inputs.Failure(item.id, exc).record(), ensure_ascii=False), err=True)
+                continue
+            out.write(json.dumps(render(item, events), ensure_ascii=False) + "\n")
+        out.flush()
+        if failed:
+            click.echo(f"error: {failed} article(s) failed; see the failure records above", err=True)
+            raise SystemExit(1)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; usage errors become one ``error:`` line."""
     try:

@@ -1,9 +1,384 @@
-"""ZWNJ repair (placeholder until the lexicon lands): returns text unchanged."""
+"""ZWNJ (half-space) repair: restore ZWNJs deleted ("میگوید") or typed as spaces ("می گوید").
+
+Entry point ``repair(text, offsets)``; the lexicon in ``data/zwnj`` is learned from
+corpora by ``scripts/build_zwnj.py`` and loaded once, on first use.
+"""
 
 from __future__ import annotations
 
+import gzip
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
 from rokhdad.model import OffsetMap
+from rokhdad.text import chars
+
+ZWNJ = chars.ZWNJ
+NON_LEFT_JOINING = chars.NON_LEFT_JOINING
+LEXICON = ("rokhdad.data", "zwnj/lexicon.txt.gz")
+
+# Inflectional suffixes written after a ZWNJ whatever the stem: plural and comparative.
+ANY_SUFFIXES = frozenset({
+    "ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان",
+    "تر", "ترین",
+})
+# Suffixes that take a ZWNJ only after a silent final "ه" (کرده‌اند، خانه‌ای، هسته‌ای).
+AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "اید", "اند", "ایی"})
+# A lone "ی" after a space can only be a half-space typed as a space (خانه ی -> خانه‌ی).
+LONE_SUFFIXES = ANY_SUFFIXES | {"ی"}
+# Verb prefixes followed by a ZWNJ: (بر|در|...)?(ن)?می + verb.
+VERB_PREFIX = re.compile("(?:بر|در|فرو|باز|فرا|وا)?ن?می")
+# Personal endings after a verb stem (کن+د، کرد+ند); a bare past stem ends in د or ت.
+VERB_ENDINGS = ("", "م", "ی", "د", "یم", "ید", "ند")
+VERB_SHAPE = re.compile(r".{2,}(?:[دتمی]|یم|ید|ند)")
+
+MAX_AFFIX = 10  # letters in the longest suffix or prefix looked up
+MIN_STEM = 2  # letters; shorter "stems" are mostly accidents (ب+ها)
+MIN_STEM_BEFORE = {"تر": 3, "ترین": 3} | dict.fromkeys(AFTER_HEH_SUFFIXES, 3)  # دفتر، رهایم
+MIN_HEH_HEAD = 3  # letters in the left part of a compound split after "ه" (not به، که، نه)
+MIN_KNOWN_PREFIX = 4  # a known word this long at the start of "می..." is not a verb prefix
+ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
+# A text whose writer already typed this share of the ZWNJs we would add is "aware":
+# only STRONG edits are made there, WEAK ones (style: سالهای، این گونه) are left alone.
+AWARE_SHARE = 0.5
+WEAK, STRONG = 1, 2
+
+_WORD = re.compile(r"([^\W\d_]+(?:\u200c[^\W\d_]+)*)")
+_CACHE_LIMIT = 200_000  # distinct words remembered between calls
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The shipped tables; ``scripts/build_zwnj.py`` says how each is chosen."""
+
+    joined: dict[str, str]        # plain key -> its spelling with ZWNJ
+    standard: frozenset[str]      # keys of joined whose plain spelling is always a slip
+    words: frozenset[str]         # words known to be written whole (and stems for rules)
+    verbs: frozenset[str]         # verb stems seen after می/نمی
+    suffixes: dict[str, float]    # suffix -> share of known stems taking it after a ZWNJ
+    prefixes: dict[str, float]    # the same for prefixes (بی، نیمه، ...)
+    shares: dict[str, float]      # share for the rule classes "verb" and "heh"
+    bound_after: frozenset[str]   # parts that rarely stand alone (سازی، کننده): glue to the left
+    bound_before: frozenset[str]  # parts that rarely stand alone (بی): glue to the right
+    glue: frozenset[str]          # "a b" pairs written as one word
+    apart: frozenset[str]         # "a b" pairs kept apart although a rule would glue them
+
+    @classmethod
+    def empty(cls, **tables) -> Lexicon:
+        """A lexicon with only the given tables filled (for tests and the build)."""
+        dicts = ("joined", "suffixes", "prefixes", "shares")  # the rest are frozensets
+        fields = {name: ({} if name in dicts else frozenset()) for name in cls.__slots__}
+        return cls(**(fields | tables))
+
+
+class Analysis(NamedTuple):
+    form: str      # the word with ZWNJs inserted
+    share: float   # how often the weakest rule used holds for known words
+
+
+_lexicon: Lexicon | None = None
+_word_cache: dict[str, str] = {}
+
+
+def canonical(word: str) -> str:
+    """Drop ZWNJs that change nothing: after a non-joining letter, doubled, or at the edges.
+
+    >>> canonical("نیرو\u200cهای") == "نیروهای"
+    True
+    """
+    if ZWNJ not in word:
+        return word
+    out = []
+    previous = ""
+    for ch in word:
+        if ch == ZWNJ and (not previous or previous in NON_LEFT_JOINING or previous == ZWNJ):
+            continue
+        out.append(ch)
+        previous = ch
+    return "".join(out).strip(ZWNJ)
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """Read the sectioned text format written by the build script."""
+    sections: dict[str, list[str]] = {}
+    for block in text.split("\n["):
+        name, _, body = block.partition("]\n")
+        if body:
+            sections[name] = [line for line in body.split("\n") if line]
+
+    def table(name: str) -> dict[str, float]:  # "key<TAB>number" lines
+        pairs = (line.split("\t") for line in sections.get(name, ()))
+        return {key: float(value) for key, value in pairs}
+
+    def items(name: str) -> frozenset[str]:
+        return frozenset(sections.get(name, ()))
+
+    standard = {form.replace(ZWNJ, ""): form for form in sections.get("standard", ())}
+    return Lexicon(
+        joined={form.replace(ZWNJ, ""): form for form in sections.get("joined", ())} | standard,
+        standard=frozenset(standard),
+        words=items("words"),
+        verbs=items("verbs"),
+        suffixes=table("suffixes"),
+        prefixes=table("prefixes"),
+        shares=table("shares"),
+        bound_after=items("bound_after"),
+        bound_before=items("bound_before"),
+        glue=items("glue"),
+        apart=items("apart"),
+    )
+
+
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon, read once per process."""
+    global _lexicon
+    if _lexicon is None:
+        data = resources.files(LEXICON[0]).joinpath(LEXICON[1]).read_bytes()
+        _lexicon = parse_lexicon(gzip.decompress(data).decode("utf-8"))
+    return _lexicon
+
+
+def repair_word(word: str, lexicon: Lexicon) -> str:
+    """The spelling of one word typed without ZWNJ: from the lexicon, else by affix rules.
+
+    >>> lex = Lexicon.empty(words=frozenset({"پایگاه"}), verbs=frozenset({"گوی"}),
+    ...                     shares={"verb": 0.9}, suffixes={"های": 0.9})
+    >>> repair_word("پایگاههای", lex) == "پایگاه\u200cهای"
+    True
+    >>> repair_word("میگوید", lex) == "می\u200cگوید"
+    True
+    """
+    form = lexicon.joined.get(word)
+    if form is not None:
+        return form
+    if word in lexicon.words:
+        return word
+    found = analyse(word, lexicon)
+    if found is not None and found.share > ADOPT_SHARE:
+        return found.form
+    return word
+
+
+def _known(word: str, lexicon: Lexicon) -> str | None:
+    """The spelling of a known word (with its ZWNJs), or None if unknown."""
+    form = lexicon.joined.get(word)
+    if form is not None:
+        return form
+    if word in lexicon.words:
+        return word
+    return None
+
+
+def _seam(left: str) -> str:
+    return "" if left[-1] in NON_LEFT_JOINING else ZWNJ
+
+
+def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
+    """Split a word written without ZWNJ into known parts by affix and compound rules.
+
+    Tries, in order: a verb prefix (می، نمی، برمی ...), a suffix after a known stem,
+    a productive prefix before a known word, and two known words joined after a final
+    "ه" (واژهنامه). Returns None when no rule applies.
+    """
+    prefix = VERB_PREFIX.match(word)
+    if prefix is not None:
+        end = prefix.end()
+        body = word[end:]
+        if len(body) >= 2 and _looks_verbal(word, body, lexicon):
+            inner = _known(body, lexicon) or body
+            if inner == body and depth == 0:
+                found = analyse(body, lexicon, depth + 1)
+                inner = found.form if found is not None and found.share > ADOPT_SHARE else body
+            return Analysis(word[:end] + ZWNJ + inner, lexicon.shares.get("verb", 0.0))
+    for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 0, -1):  # longest first
+        suffix = word[-length:]
+        share = lexicon.suffixes.get(suffix)
+        if share is None:
+            continue
+        stem = word[:-length]
+        if len(stem) < MIN_STEM_BEFORE.get(suffix, MIN_STEM):
+            continue
+        if suffix in AFTER_HEH_SUFFIXES and stem[-1] != "ه":
+            continue
+        form = _known(stem, lexicon)
+        if form is None and depth == 0:
+            found = analyse(stem, lexicon, depth + 1)
+            if found is not None and found.share > ADOPT_SHARE:
+                form, share = found.form, min(share, found.share)
+        if form is not None:
+            return Analysis(form + _seam(form) + suffix, share)
+    for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 1, -1):
+        head = word[:length]
+        share = lexicon.prefixes.get(head)
+        if share is not None:
+            rest = word[length:]
+            form = _known(rest, lexicon)
+            if form is not None:
+                return Analysis(head + ZWNJ + form, share)
+    start = word.find("ه", MIN_HEH_HEAD - 1)
+    while 0 <= start < len(word) - 2:
+        head, rest = word[: start + 1], word[start + 1 :]
+        if head in lexicon.words:
+            form = _known(rest, lexicon)
+            if form is not None:
+                return Analysis(head + ZWNJ + form, lexicon.shares.get("heh", 0.0))
+        start = word.find("ه", start + 1)
+    return None
+
+
+def _looks_verbal(word: str, body: str, lexicon: Lexicon) -> bool:
+    """Is ``body`` (after می/نمی) a verb form rather than the rest of a word like میلیارد?"""
+    if body in lexicon.verbs:
+        return True
+    for ending in VERB_ENDINGS[1:]:
+        if body.endswith(ending) and body[: -len(ending)] in lexicon.verbs:
+            return True
+    if VERB_SHAPE.fullmatch(body) is None:
+        return False
+    for length in range(MIN_KNOWN_PREFIX, len(word)):
+        if word[:length] in lexicon.words:
+            return False
+    return True
+
+
+def glues(a: str, b: str, lexicon: Lexicon) -> bool:
+    """Should the space between words ``a`` and ``b`` be a ZWNJ (a half-space typed as space)?
+
+    >>> lex = Lexicon.empty()
+    >>> glues("کتاب", "ها", lex), glues("می", "گوید", lex), glues("این", "کتاب", lex)
+    (True, True, False)
+    """
+    return _glue_strength(a, b, lexicon) > 0
+
+
+def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
+    """2: an affix no one writes apart on purpose (می ..., ... ها); 1: a usual compound; 0: apart."""
+    if VERB_PREFIX.fullmatch(b) is not None:  # سر می‌زند: only a preverb joins می (برمی)
+        return WEAK if VERB_PREFIX.fullmatch(a + b) and f"{a} {b}" in lexicon.glue else 0
+    if VERB_PREFIX.fullmatch(a) is not None:
+        if f"{a} {b}" in lexicon.apart or not _looks_verbal(a + b, b, lexicon):
+            return 0  # the month می, as in "۱۵ می"
+        return STRONG
+    if b in LONE_SUFFIXES or (b in AFTER_HEH_SUFFIXES and a[-1] == "ه"):
+        return 0 if f"{a} {b}" in lexicon.apart else STRONG
+    if b in lexicon.bound_after or a in lexicon.bound_before:
+        return 0 if f"{a} {b}" in lexicon.apart else WEAK
+    return WEAK if f"{a} {b}" in lexicon.glue else 0
 
 
 def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
-    return text, offsets
+    """Insert missing ZWNJs and turn half-spaces typed as spaces into ZWNJs.
+
+    A ZWNJ after a non-joining letter is invisible, so there a typed space is simply
+    deleted ("نیرو های" -> "نیروهای"). Words that already hold a ZWNJ are trusted, and
+    so is a text that already writes most of its ZWNJs: there only slips that careful
+    writers never make are fixed (میشود, می شود, کتاب ها), not matters of style
+    (سالهای, این گونه).
+
+    >>> text = "کتاب ها را میخوانند"
+    >>> repair(text, OffsetMap.identity(len(text)))[0] == "کتاب\u200cها را می\u200cخوانند"
+    True
+    """
+    lexicon = load_lexicon()
+    pieces = _WORD.split(text)  # separator, word, separator, word, ..., separator
+    if len(pieces) < 2:
+        return text, offsets
+    if len(_word_cache) > _CACHE_LIMIT:
+        _word_cache.clear()
+    word_edits: list[tuple[int, int, str, int]] = []  # (start, end, replacement, strength)
+    gap_edits: list[tuple[int, int, str, int]] = []
+    written = 0  # words the writer already gave a visible ZWNJ
+    position = len(pieces[0])
+    last = len(pieces) - 2
+    for i in range(1, len(pieces), 2):
+        word = pieces[i]
+        end = position + len(word)
+        if ZWNJ in word:
+            written += 1
+        elif len(word) > 2:
+            fixed = _word_cache.get(word)
+            if fixed is None:
+                fixed = _word_cache[word] = repair_word(word, lexicon)
+            if fixed != word:
+                strength = STRONG if word in lexicon.standard else WEAK
+                word_edits.extend((s, e, new, strength)
+                                  for s, e, new in _insertions(word, fixed, position))
+        if i < last and pieces[i + 1] == " ":
+            strength = _glue_strength(word, pieces[i + 2], lexicon)
+            if strength:
+                gap_edits.append((end, end + 1, _seam(word), strength))
+        position = end + len(pieces[i + 1])
+    if not word_edits and not gap_edits:
+        return text, offsets
+    edits = _follow_habit(word_edits, gap_edits, written)
+    return _splice(text, offsets, edits)
+
+
+def _follow_habit(word_edits: list[tuple[int, int, str, int]],
+                  gap_edits: list[tuple[int, int, str, int]],
+                  written: int) -> list[tuple[int, int, str, int]]:
+    """Keep the edits that fit how this writer types a half-space.
+
+    The STRONG edits are slips nobody makes on purpose, so they show the habit: a
+    writer who types ZWNJs (``written``), one who leaves them out (میشود) or one who
+    types spaces (می شود). WEAK edits of another habit than the writer's are dropped:
+    a space in a text with joined slips is a real space, and a word without ZWNJ in a
+    text that types ZWNJ or spaces was meant that way.
+    """
+    joined = sum(1 for edit in word_edits if edit[3] == STRONG)
+    spaced = sum(1 for edit in gap_edits if edit[3] == STRONG)
+    if written >= AWARE_SHARE * (written + joined + spaced + len(word_edits) + len(gap_edits)) and written:
+        keep_word, keep_gap = STRONG, STRONG
+    elif joined > spaced:
+        keep_word, keep_gap = WEAK, STRONG
+    elif spaced > joined:
+        keep_word, keep_gap = STRONG, WEAK
+    elif joined:  # both habits seen: a careless writer
+        keep_word, keep_gap = WEAK, WEAK
+    elif len(gap_edits) > len(word_edits):  # no slip seen: the likelier habit
+        keep_word, keep_gap = STRONG, WEAK
+    elif len(word_edits) > len(gap_edits):
+        keep_word, keep_gap = WEAK, STRONG
+    else:
+        keep_word, keep_gap = WEAK, WEAK
+    edits = [e for e in word_edits if e[3] >= keep_word] + [e for e in gap_edits if e[3] >= keep_gap]
+    edits.sort()
+    return edits
+
+
+def _insertions(word: str, fixed: str, start: int) -> list[tuple[int, int, str]]:
+    """Edits that turn ``word`` into ``fixed``, which only adds ZWNJs."""
+    edits = []
+    j = 0
+    for ch in fixed:
+        if ch == ZWNJ and (j >= len(word) or word[j] != ZWNJ):
+            edits.append((start + j, start + j, ZWNJ))
+        else:
+            j += 1
+    return edits
+
+
+def _splice(text: str, offsets: OffsetMap,
+            edits: list[tuple[int, int, str, int]]) -> tuple[str, OffsetMap]:
+    """Apply one-character edits and carry the offset map along.
+
+    Not ``normalize.rewrite``: edits are decided over a run of words, and one
+    ``rewrite`` match spanning several edits would give the letters between them a
+    single origin. Here an insertion takes the origin of the character after it, a
+    replaced space keeps its origin, and a deleted one has none.
+    """
+    origin = offsets.origin
+    text_parts: list[str] = []
+    new_origin: list[int] = []
+    last = 0
+    for start, end, new, _ in edits:
+        text_parts.append(text[last:start])
+        text_parts.append(new)
+        new_origin.extend(origin[last:start])
+        new_origin.extend([origin[start]] * len(new))
+        last = end
+    text_parts.append(text[last:])
+    new_origin.extend(origin[last:])
+    return "".join(text_parts), OffsetMap(tuple(new_origin))

@@ -1,0 +1,106 @@
+"""Everything the event rules look at for one article, computed once.
+
+The normalised working copy, its tokens and sentences, entities, dates and quantities,
+all with spans in *normalised* offsets (``norm_start``/``norm_end``) so rules compare
+positions on one axis; ``to_original`` maps a span back for evidence.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rokhdad.model import Article, DateMention, Entity, Quantity, Sentence, Token
+from rokhdad.resolve.dates import find_dates
+from rokhdad.resolve.numbers import find_quantities
+from rokhdad.text.normalize import Normalized, normalize
+from rokhdad.text.segment import segment
+
+HEADLINE_MAX_CHARS = 200  # a first line longer than this is body text, not a headline
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A found item with its span in the normalised text."""
+
+    norm_start: int
+    norm_end: int
+    item: object
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    index: int
+    norm_start: int
+    norm_end: int
+    token_start: int
+    token_end: int
+    headline: bool
+
+
+class ArticleContext:
+    """One article, analysed. Not a frozen record: it is a cache of derived views."""
+
+    def __init__(self, article: Article, entities: tuple[Entity, ...] | None = None):
+        self.article = article
+        self.norm: Normalized = normalize(article.text)
+        seg = segment(self.norm)
+        self.tokens: tuple[Token, ...] = seg.tokens
+        self.token_spans = seg.norm_spans
+        self.text = self.norm.text
+        self.sentences = self._sentences(seg.sentences)
+        if entities is None:
+            entities = _find_entities(article.text, self.norm)
+        self.entities = self._locate(entities)
+        self.dates = self._locate(find_dates(article.text, article.published, normalized=self.norm))
+        self.quantities = self._locate(find_quantities(article.text, normalized=self.norm))
+        self._token_starts = [s for s, _ in self.token_spans]
+
+    def _sentences(self, sentences: tuple[Sentence, ...]) -> tuple[SentenceView, ...]:
+        views = []
+        text = self.text
+        for i, s in enumerate(sentences):
+            start = self.token_spans[s.token_start][0]
+            end = self.token_spans[s.token_end - 1][1]
+            headline = (i == 0 and len(sentences) > 1 and end - start <= HEADLINE_MAX_CHARS
+                        and "\n" in text[end:end + 3] and text[end - 1] not in ".!?\u061f")
+            views.append(SentenceView(i, start, end, s.token_start, s.token_end, headline))
+        return tuple(views)
+
+    def _locate(self, items) -> tuple[Located, ...]:
+        to_norm = self.norm.offsets.to_normalized
+        out = []
+        for item in items:
+            start = to_norm(item.start)
+            end = to_norm(item.end)
+            out.append(Located(start, max(end, start + 1), item))
+        return tuple(sorted(out, key=lambda x: x.norm_start))
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of a normalised span, trimmed of surrounding spaces."""
+        o_start, o_end = self.norm.to_original(start, end)
+        raw = self.article.text
+        while o_start < o_end and raw[o_start].isspace():
+            o_start += 1
+        while o_end > o_start and (raw[o_end - 1].isspace() or raw[o_end - 1] in "\u200c\u200f\u200e"):
+            o_end -= 1
+        return o_start, o_end
+
+    def token_index_at(self, position: int) -> int:
+        """Index of the first token starting at or after normalised ``position``."""
+        return bisect.bisect_left(self._token_starts, position)
+
+    def within(self, items: tuple[Located, ...], start: int, end: int) -> list[Located]:
+        return [x for x in items if x.norm_start >= start and x.norm_end <= end]
+
+    def sentence_of(self, position: int) -> SentenceView:
+        for s in self.sentences:
+            if s.norm_start <= position < s.norm_end:
+                return s
+        return self.sentences[-1]
+
+
+def _find_entities(text: str, norm: Normalized) -> tuple[Entity, ...]:
+    from rokhdad.entities import find_entities
+
+    return find_entities(text, normalized=norm)

@@ -1,0 +1,501 @@
+"""Rules to incidents: triggers, slots, attribution, merging, and the Event records.
+
+``extract_events(ctx, rules)`` finds trigger words sentence by sentence, fills a draft
+per (sentence, type) from the words around it, merges drafts that describe one
+incident, and returns frozen ``Event`` records whose spans are original offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from rokhdad.extract.context import ArticleContext, Located, SentenceView
+from rokhdad.extract.participants import ParticipantBuilder
+from rokhdad.extract.phrases import Phrase, PhraseFinder
+from rokhdad.extract.rules import Cue, RuleSet, Trigger
+from rokhdad.model import (
+    Attribution, DateMention, Entity, EntityKind, Event, EventPlace, EventType, Modality,
+    Participant, Precision, Provenance, Qualifier, Quantity, Span,
+)
+
+SEGMENT_BREAK = re.compile("[\u061b;]|(?<=[^\\d]):(?=[\\s\u200c])")  # one sentence, several reports
+CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
+COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
+CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
+SUPPORT_KINDS = ("weapon", "casualties", "place", "armed")
+PLACE_RANK = {"facility": 5, "populated_place": 4, "admin2": 3, "admin1": 2, "country": 1, "region": 0}
+FACILITY_KINDS = frozenset({"military_base", "air_base", "airport", "camp", "oil_field", "gas_field",
+                            "refinery", "embassy", "consulate", "green_zone", "border_crossing", "port",
+                            "dam", "prison", "palace", "government_building", "other", "facility"})
+
+
+@dataclass
+class Draft:
+    """An incident being assembled (mutable while merging; frozen into an Event at the end)."""
+
+    type: EventType
+    sentence: int
+    headline: bool
+    triggers: list[tuple[int, int, Trigger]]
+    evidence: list[tuple[int, int]]
+    mode: str | None = None
+    mode_rule: str = ""
+    place: Located | None = None
+    place_rank: int = -1
+    date: Located | None = None
+    weapon: tuple[int, int, str, str] | None = None      # start, end, kind, rule
+    count: Located | None = None
+    fatalities: tuple[int | None, tuple[int, int], str] | None = None
+    injured: tuple[int | None, tuple[int, int], str] | None = None
+    actors: list[Phrase] = field(default_factory=list)
+    targets: list[Phrase] = field(default_factory=list)
+    sources: list[list[Phrase]] = field(default_factory=list)
+    blames: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = field(default_factory=list)
+    claims: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = field(default_factory=list)
+    denials: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = field(default_factory=list)
+    optional: bool = False
+    alleged: bool = False
+    denied: bool = False
+    anaphoric: bool = False
+    strong: bool = False
+    reference: bool = False   # triggers only inside a claim or blame ("مسئولیت حمله … را")
+    summary: bool = False     # places in several countries and none specific: an overview
+
+
+class Extractor:
+    """Applies a RuleSet to one analysed article."""
+
+    def __init__(self, ctx: ArticleContext, rules: RuleSet):
+        self.ctx = ctx
+        self.rules = rules
+        self.text = ctx.text
+        self.phrases = PhraseFinder(ctx, rules.grammar)
+        self.builder = ParticipantBuilder(ctx)
+        self.article_blames: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = []
+
+    # --- cues --------------------------------------------------------------
+    def cue_matches(self, kinds: tuple[str, ...], start: int, end: int) -> list[tuple[int, int, Cue]]:
+        out = []
+        for cue in self.rules.cues_of(*kinds):
+            for m in cue.regex.finditer(self.text, start, end):
+                out.append((m.start(), m.end(), cue))
+        return sorted(out, key=lambda x: x[0])
+
+    def segment_of(self, sentence: SentenceView, position: int) -> tuple[int, int]:
+        start, end = sentence.norm_start, sentence.norm_end
+        for m in SEGMENT_BREAK.finditer(self.text, sentence.norm_start, sentence.norm_end):
+            if m.end() <= position:
+                start = m.end()
+            elif m.start() >= position:
+                end = m.start()
+                break
+        return start, end
+
+    def clause_of(self, sentence: SentenceView, position: int) -> tuple[int, int]:
+        start, end = sentence.norm_start, sentence.norm_end
+        for m in CLAUSE_BREAK.finditer(self.text, sentence.norm_start, sentence.norm_end):
+            if m.end() <= position:
+                start = m.end()
+            elif m.start() >= position:
+                end = m.start()
+                break
+        return start, end
+
+    # --- triggers ----------------------------------------------------------
+    def triggers_in(self, sentence: SentenceView) -> list[tuple[int, int, Trigger]]:
+        found = []
+        for trig in self.rules.triggers:
+            for m in trig.regex.finditer(self.text, sentence.norm_start, sentence.norm_end):
+                found.append((m.start(), m.end(), trig))
+        # find, then choose: longest first, no overlaps; strong beats weak at equal length
+        found.sort(key=lambda x: (x[0] - x[1], not x[2].strong, x[0]))
+        taken: list[tuple[int, int]] = []
+        kept = []
+        for s, e, trig in found:
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            if self._inside_name(s, e):
+                continue
+            taken.append((s, e))
+            kept.append((s, e, trig))
+        return sorted(kept, key=lambda x: x[0])
+
+    def _inside_name(self, start: int, end: int) -> bool:
+        for loc in self.ctx.entities:
+            if loc.norm_start <= start and end <= loc.norm_end and (loc.norm_start, loc.norm_end) != (start, end):
+                return True
+        return False
+
+    def blocked(self, sentence: SentenceView, start: int, end: int) -> str | None:
+        c_start, c_end = self.clause_of(sentence, start)
+        for s, e, cue in self.cue_matches(("nonconflict",), c_start, c_end):
+            return cue.id
+        window_start = min(c_start, max(sentence.norm_start, start - 60))
+        window_end = max(c_end, min(sentence.norm_end, end + 40))
+        for s, e, cue in self.cue_matches(("block",), window_start, window_end):
+            if cue.id in ("block.threat", "block.plan", "block.condemn") or c_start <= s < c_end:
+                return cue.id
+        for s, e, cue in self.cue_matches(("block",), sentence.norm_start, start):
+            if cue.id in ("block.threat", "block.plan", "block.condemn", "block.hypothetical"):
+                return cue.id
+        return None
+
+    # --- slots -------------------------------------------------------------
+    def weapons_in(self, start: int, end: int) -> list[tuple[int, int, str, str, str]]:
+        found = []
+        for w in self.rules.weapons:
+            for m in w.regex.finditer(self.text, start, end):
+                found.append((m.start(), m.end(), w.weapon, w.mode, w.id))
+        found.sort(key=lambda x: (x[0] - x[1], x[0]))
+        kept, taken = [], []
+        for item in found:
+            if any(item[0] < e and s < item[1] for s, e in taken):
+                continue
+            taken.append((item[0], item[1]))
+            kept.append(item)
+        return sorted(kept)
+
+    def count_before(self, position: int, floor: int) -> Located | None:
+        for loc in reversed(self.ctx.quantities):
+            if loc.norm_end <= position and position - loc.norm_end <= COUNT_GAP and loc.norm_start >= floor:
+                gap = self.text[loc.norm_end:position]
+                if re.fullmatch(r"[\s\u200c]*(?:فروند|عدد|تیر|گلوله|قبضه|بار)?[\s\u200c]*", gap):
+                    return loc
+            if loc.norm_end < position - COUNT_GAP:
+                break
+        return None
+
+    def casualties_in(self, sentence: SentenceView, draft: Draft) -> None:
+        start, end = sentence.norm_start, sentence.norm_end
+        words = self.cue_matches(("killed", "injured", "killed_or_injured"), start, end)
+        for cs, ce, cue in self.cue_matches(("no_casualties",), start, end):
+            if draft.fatalities is None:
+                draft.fatalities = (0, (cs, ce), cue.id)
+        used: set[int] = set()
+        for qs, qe, quantity in ((q.norm_start, q.norm_end, q.item) for q in self.ctx.within(self.ctx.quantities, start, end)):
+            if quantity.value is None and not quantity.vague:
+                continue
+            for ws, we, cue in words:
+                if ws < qe or ws - qe > CASUALTY_GAP or ws in used:
+                    continue
+                between = self.text[qe:ws]
+                if re.search(r"[\u060c,.؛:]|(?<![\w\u200c])(?:و|که|در)(?![\w\u200c])", between) and cue.kind != "killed_or_injured":
+                    # "۱۵ تن دیگر کشته" is fine; "۵ تن دیگر بازداشت و ۲ کشته" is not ours
+                    if re.search(r"[\u060c,.؛:]", between):
+                        continue
+                value = None if quantity.vague else int(quantity.value) if quantity.value is not None else None
+                span = (qs, we)
+                if cue.kind == "killed":
+                    if draft.fatalities is None or draft.fatalities[0] in (None, 0):
+                        draft.fatalities = (value, span, cue.id)
+                    elif value is not None and draft.fatalities[1] != span:
+                        draft.fatalities = (max(draft.fatalities[0], value), span, cue.id)
+                elif cue.kind == "injured":
+                    if draft.injured is None or draft.injured[0] is None:
+                        draft.injured = (value, span, cue.id)
+                else:
+                    draft.injured = (value, span, cue.id)
+                used.add(ws)
+                break
+
+    def choose_place(self, sentence: SentenceView, draft: Draft, exclude: list[Phrase]) -> None:
+        start, end = sentence.norm_start, sentence.norm_end
+        blocked = [(p.norm_start, p.norm_end) for p in exclude]
+        for loc in self.ctx.within(self.ctx.entities, start, end):
+            entity: Entity = loc.item
+            if entity.kind not in (EntityKind.PLACE, EntityKind.FACILITY) or entity.place is None:
+                continue
+            if any(s <= loc.norm_start and loc.norm_end <= e for s, e in blocked):
+                continue
+            kind = "facility" if entity.kind is EntityKind.FACILITY or entity.place.kind in FACILITY_KINDS \
+                else entity.place.kind
+            rank = PLACE_RANK.get(kind, 3)
+            before = self.text[max(start, loc.norm_start - 12):loc.norm_start]
+            if re.search(r"(?:در|به|روستای|شهر|استان|پایگاه|منطقه)[\s\u200c]*$", before):
+                rank += 0.5
+            if rank > draft.place_rank:
+                draft.place, draft.place_rank = loc, rank
+
+    def countries_in(self, start: int, end: int) -> set[str]:
+        out = set()
+        for loc in self.ctx.within(self.ctx.entities, start, end):
+            entity: Entity = loc.item
+            if entity.kind is EntityKind.PLACE and entity.place is not None and entity.place.country:
+                out.add(entity.place.country)
+        return out
+
+    def choose_date(self, sentence: SentenceView, draft: Draft, anchor: int) -> None:
+        dates = [d for d in self.ctx.within(self.ctx.dates, sentence.norm_start, sentence.norm_end)
+                 if d.item.value is not None]
+        if not dates:
+            return
+        before = [d for d in dates if d.norm_start <= anchor]
+        draft.date = before[-1] if before else dates[0]
+
+    # --- participants ------------------------------------------------------
+    def speakers(self, sentence: SentenceView) -> list[list[Phrase]]:
+        """Who reports what this sentence says: source chains, one list per chain."""
+        chains: list[list[Phrase]] = []
+        start, end = sentence.norm_start, sentence.norm_end
+        chain: list[Phrase] = []
+        for s, e, cue in self.cue_matches(("source_before",), start, end):
+            phrase = self.phrases.after(e, end)
+            if phrase is None:
+                continue
+            gap = self.text[chain[-1].norm_end:s] if chain else ""
+            if chain and re.fullmatch(r"[\s\u200c\u060c,]*", gap):
+                chain.append(phrase)
+            else:
+                if chain:
+                    chains.append(chain)
+                chain = [phrase]
+            # "به گزارش تابناک به نقل از مهر از رویترز"
+            tail = phrase.norm_end
+            while True:
+                m = re.match(r"[\s\u200c]+از[\s\u200c]+", self.text[tail:end])
+                nxt = self.phrases.after(tail + m.end(), end) if m else None
+                if nxt is None:
+                    break
+                chain.append(nxt)
+                tail = nxt.norm_end
+        for s, e, cue in self.cue_matches(("source_after",), start, end):
+            clause_start, _ = self.clause_of(sentence, s)
+            subject = self._subject(sentence, clause_start, s)
+            if subject is None:
+                continue
+            # "یک منبع مطلع به سی‌ان‌ان گفت": the outlet joins the chain
+            told = re.search(r"(?<![\w\u200c])به[\s\u200c]+", self.text[subject.norm_end:s])
+            links = [subject]
+            if told:
+                outlet = self.phrases.after(subject.norm_end + told.end(), s)
+                if outlet is not None:
+                    links.append(outlet)
+            if chain and re.fullmatch(r"[\s\u200c\u060c,]*", self.text[chain[-1].norm_end:subject.norm_start]):
+                chain.extend(links)
+            else:
+                if chain:
+                    chains.append(chain)
+                chain = links
+        if chain:
+            chains.append(chain)
+        return [c for c in chains if c]
+
+    def _subject(self, sentence: SentenceView, start: int, limit: int) -> Phrase | None:
+        """The first phrase of a clause (skipping discourse markers), if it ends before ``limit``."""
+        m = re.match(r"[\s\u200c]*(?:در همین حال|همچنین|از سوی دیگر|از طرف دیگر|در عین حال|علاوه بر این|هم~چنین|بر این اساس|پیش از این)?[\s\u200c\u060c,]*",
+                     self.text[start:limit])
+        pos = start + (m.end() if m else 0)
+        for loc in self.ctx.within(self.ctx.dates, pos, limit):  # "بامداد روز چهارشنبه نیروهای …"
+            if loc.norm_start - pos <= 8 and not self.text[pos:loc.norm_start].strip(" \u200c،,در"):
+                pos = loc.norm_end
+        phrase = self.phrases.after(pos, limit, max_skip=0)
+        if phrase is None:
+            return None
+        return phrase if phrase.norm_end <= limit else None
+
+    def roles(self, sentence: SentenceView, draft: Draft, start: int, end: int, trig: Trigger,
+              exclude: list[tuple[int, int]]) -> None:
+        """Actors and targets around one trigger by its voice."""
+        c_start, c_end = self.clause_of(sentence, start)
+        c_start = min(c_start, max(sentence.norm_start, start - 150))
+
+        def free(p: Phrase | None) -> Phrase | None:
+            if p is None:
+                return None
+            if any(s <= p.norm_start < e for s, e in exclude):
+                return None
+            return p
+
+        by = re.search(r"(?<![\w\u200c])(?:توسط|از سوی|از جانب)[\s\u200c]+", self.text[c_start:c_end])
+        if by:
+            actor = free(self.phrases.after(c_start + by.end(), c_end))
+            if actor:
+                draft.actors.append(actor)
+        if trig.voice == "passive":
+            subject = free(self._subject(sentence, c_start, start))
+            if subject:
+                draft.targets.append(subject)
+        elif trig.voice == "active":
+            obj = re.search(r"(?<![\w\u200c])را(?![\w\u200c])", self.text[c_start:start])
+            if obj:
+                target = free(self.phrases.before(c_start + obj.start(), c_start))
+                while target is not None and target.kind == "place" and re.search(
+                        r"(?<![\w\u200c])در[\s\u200c]+$", self.text[max(c_start, target.norm_start - 6):target.norm_start]):
+                    inner = self.text[:target.norm_start].rstrip()
+                    head = free(self.phrases.before(len(inner) - 2, c_start))
+                    if head is None:
+                        break
+                    target = head
+                if target:
+                    draft.targets.append(target)
+            to = list(re.finditer(r"(?<![\w\u200c])به(?:[\s\u200c]+داخل)?[\s\u200c]+", self.text[c_start:start]))
+            if to:
+                target = free(self.phrases.after(c_start + to[-1].end(), start))
+                if target and target.kind not in ("official", "source"):
+                    draft.targets.append(target)
+            subject = free(self._subject(sentence, c_start, start))
+            if subject and not any(subject.norm_start == t.norm_start for t in draft.targets) \
+                    and subject.kind not in ("source", "target", "place") and not self._is_weapon(subject):
+                draft.actors.append(subject)
+        else:  # a noun: "حمله X به Y", "حمله راکتی به Y"
+            after = self.phrases.after(end, c_end, max_skip=0)
+            if after and not self.text[end:after.norm_start].strip():
+                if free(after) and after.kind not in ("target", "place"):
+                    draft.actors.append(after)
+                    end = after.norm_end
+            to = re.match(r"[\s\u200c]*(?:\S+[\s\u200c]+){0,2}?به(?:[\s\u200c]+داخل)?[\s\u200c]+", self.text[end:c_end])
+            if to:
+                target = free(self.phrases.after(end + to.end(), c_end, max_skip=1))
+                if target:
+                    draft.targets.append(target)
+
+    def _is_weapon(self, phrase: Phrase) -> bool:
+        return bool(self.weapons_in(phrase.norm_start, phrase.norm_end))
+
+    def party_cues(self, sentence: SentenceView, speakers: list[list[Phrase]]
+                   ) -> tuple[list, list, list, bool]:
+        """Claims, blames and denials stated in a sentence, and whether a claim is negated."""
+        start, end = sentence.norm_start, sentence.norm_end
+        claims, blames, denials = [], [], []
+        negated = bool(self.cue_matches(("claim_negated",), start, end))
+        for s, e, cue in self.cue_matches(("claim", "blame", "denial"), start, end):
+            if cue.kind == "claim" and negated:
+                continue
+            c_start, c_end = self.clause_of(sentence, s)
+            if cue.who == "before":
+                floor = max(sentence.norm_start, c_start - 80)
+                cut = s
+                if cue.kind == "claim":
+                    cut = s if not self.text[s:e].startswith("مسئولیت") else s
+                who = self.phrases.before(cut, floor)
+                if who is None:
+                    who = self._subject(sentence, c_start, s)
+            else:
+                who = self.phrases.after(e, c_end, max_skip=0)
+            if who is None or who.kind in ("target",):
+                continue
+            item = (who, speakers, (s, e), cue.id)
+            {"claim": claims, "blame": blames, "denial": denials}[cue.kind].append(item)
+        return claims, blames, denials, negated
+
+    # --- main loop ---------------------------------------------------------
+    def drafts(self) -> list[Draft]:
+        out: list[Draft] = []
+        for sentence in self.ctx.sentences:
+            out.extend(self.sentence_drafts(sentence))
+        return out
+
+    def sentence_drafts(self, sentence: SentenceView) -> list[Draft]:
+        triggers = self.triggers_in(sentence)
+        speakers = self.speakers(sentence)
+        claims, blames, denials, _ = self.party_cues(sentence, speakers)
+        start, end = sentence.norm_start, sentence.norm_end
+        if not triggers:
+            self.article_blames.extend(blames)
+            return []
+        kept = []
+        blocked_any = False
+        related = [(s, self.segment_of(sentence, e + 2)[1]) for s, e, _ in self.cue_matches(("related",), start, end)]
+        for s, e, trig in triggers:
+            if any(rs <= s < re_ for rs, re_ in related):
+                continue
+            if self.blocked(sentence, s, e):
+                blocked_any = True
+                continue
+            kept.append((s, e, trig))
+        if not kept:
+            self.article_blames.extend(blames)
+            return []
+        by_type: dict[tuple[EventType, int], list] = {}
+        for item in kept:
+            by_type.setdefault((item[2].type, self.segment_of(sentence, item[0])[0]), []).append(item)
+        source_spans = [(p.norm_start, p.norm_end) for chain in speakers for p in chain]
+        drafts = []
+        for (event_type, seg_start), items in by_type.items():
+            seg_start, seg_end = self.segment_of(sentence, items[0][0])
+            start, end = seg_start, seg_end
+            draft = Draft(event_type, sentence.index, sentence.headline, items, [],
+                          anaphoric=bool(self.cue_matches(("anaphora",), start, end)))
+            draft.strong = any(t.strong for _, _, t in items)
+            cue_spans = [(cs, ce) for cs, ce, _ in self.cue_matches(("claim", "blame", "claim_negated", "denial"), start, end)]
+            draft.reference = all(any(cs <= ts and te <= ce + 1 for cs, ce in cue_spans)
+                                  or any(cs <= ts < ce for cs, ce in cue_spans) for ts, te, _ in items)
+            first = items[0]
+            draft.evidence.append(self._evidence_span(sentence, items))
+            for s, e, trig in items:
+                if trig.mode and draft.mode is None:
+                    draft.mode, draft.mode_rule = trig.mode, trig.id
+                if trig.weapon and draft.weapon is None:
+                    draft.weapon = (s, e, trig.weapon, trig.id)
+                self.roles(sentence, draft, s, e, trig, source_spans)
+            segment_view = SentenceView(sentence.index, start, end, sentence.token_start,
+                                        sentence.token_end, sentence.headline)
+            if event_type is EventType.ASSAULT:
+                weapons = [w for w in self.weapons_in(start, end)
+                           if not re.search(r"(?:این|آن)[\s\u200c]+$", self.text[max(start, w[0] - 6):w[0]])]
+                inside = [w for w in weapons if any(ts <= w[0] < te for ts, te, _ in items)]
+                if inside:
+                    weapons = inside
+                if weapons:
+                    ws, we, kind, wmode, wid = max(weapons, key=lambda w: (len(w[2]), -abs(w[0] - first[0])))
+                    if draft.weapon is None or draft.weapon[2] in ("firearm",) and kind != "firearm":
+                        draft.weapon = (ws, we, kind, wid)
+                    if draft.mode is None or (draft.mode_rule.startswith("assault.clash") and wmode != "firearms"):
+                        draft.mode, draft.mode_rule = wmode, wid
+                    draft.count = self.count_before(ws, start)
+                self.casualties_in(segment_view, draft)
+            segment = SentenceView(sentence.index, start, end, sentence.token_start, sentence.token_end,
+                                   sentence.headline)
+            self.choose_place(segment, draft, [p for chain in speakers for p in chain] + draft.actors)
+            self.choose_date(segment, draft, first[0])
+            if draft.date is None and start > sentence.norm_start:
+                self.choose_date(sentence, draft, first[0])
+            draft.summary = draft.place_rank < 4 and len(self.countries_in(start, end)) >= 2
+            if not draft.actors and any(t.voice == "active" and "خود" in self.text[ts:te].split()
+                                        for ts, te, t in items) and speakers:
+                draft.actors.append(speakers[0][0])  # "… را هدف حملات خود قرار داد": the speaker did it
+            draft.sources = speakers
+            draft.claims, draft.denials = claims, denials
+            draft.blames = blames
+            draft.optional = bool(self.cue_matches(("background",), *self.clause_of(sentence, first[0])))
+            draft.optional = draft.optional or (bool(self.cue_matches(("rumour",), start, end)) and not draft.strong)
+            draft.alleged = bool(self.cue_matches(("allege",), start, end)) and not speakers
+            drafts.append(draft)
+        return drafts
+
+    def _evidence_span(self, sentence: SentenceView, items) -> tuple[int, int]:
+        """The clauses from the first to the last trigger, without leading source phrases."""
+        first_start = self.clause_of(sentence, items[0][0])[0]
+        last_end = self.clause_of(sentence, items[-1][0])[1]
+        s, e = first_start, last_end
+        while s < e and self.text[s] in " \u200c\u060c,:\n«»\"":
+            s += 1
+        while e > s and self.text[e - 1] in " \u200c\u060c,.:؛;\n":
+            e -= 1
+        return s, e
+
+    def informative(self, draft: Draft) -> bool:
+        """A draft that adds facts to an incident it points back to."""
+        verbal = any(t.voice != "noun" for _, _, t in draft.triggers)
+        return bool(verbal or draft.fatalities is not None or draft.injured is not None or draft.claims
+                    or draft.weapon)
+
+    def supported(self, draft: Draft) -> bool:
+        if draft.strong:
+            return True
+        if draft.weapon or draft.fatalities and draft.fatalities[0] or draft.injured and draft.injured[0]:
+            return True
+        if draft.place is not None and draft.place_rank >= PLACE_RANK["populated_place"]:
+            return True
+        return any(p.kind in ("armed_group", "state_force") for p in draft.actors)
+
+
+def extract_events(ctx: ArticleContext, rules: RuleSet) -> tuple[Event, ...]:
+    """Every incident the article reports, as Event records (GUIDELINES.md)."""
+    from rokhdad.extract.merge import build_events
+
+    extractor = Extractor(ctx, rules)
+    drafts = extractor.drafts()
+    return build_events(extractor, drafts)

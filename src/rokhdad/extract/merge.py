@@ -1,0 +1,303 @@
+"""Drafts to incidents: merge what one article says about one incident, then freeze.
+
+Two drafts merge when they are of one type and the later one points back ("این حمله"),
+names the same specific place, or (a headline) summarises an incident of the body; they
+never merge across different specific places or opposite sides (a retaliation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from rokhdad.extract.context import Located
+from rokhdad.extract.events import PLACE_RANK, Draft, Extractor
+from rokhdad.extract.participants import merge_participants, name_key
+from rokhdad.extract.phrases import Phrase
+from rokhdad.model import (
+    Attribution, EntityKind, Event, EventPlace, EventType, Modality, Participant, Precision,
+    Provenance, Qualifier, Span,
+)
+
+SPECIFIC = PLACE_RANK["populated_place"]   # a village, town, city or facility
+NEAR_SENTENCES = 2                         # an unplaced report this close may continue an incident
+
+
+def _place_id(d: Draft) -> str | None:
+    return d.place.item.entry_id if d.place is not None else None
+
+
+def _place_country(d: Draft) -> str | None:
+    if d.place is None or d.place.item.place is None:
+        return None
+    return d.place.item.place.country
+
+
+def _keys(phrases: list[Phrase]) -> set[str]:
+    out = set()
+    for p in phrases:
+        out.add(name_key(p.text))
+        e = p.main_entity
+        if e is not None:
+            out.add(e.entry_id or name_key(e.text))
+    return out
+
+
+def places_compatible(a: Draft, b: Draft) -> bool:
+    if a.place is None or b.place is None:
+        return True
+    if _place_id(a) == _place_id(b):
+        return True
+    if a.place_rank >= SPECIFIC and b.place_rank >= SPECIFIC:
+        return False
+    ca, cb = _place_country(a), _place_country(b)
+    return ca is None or cb is None or ca == cb
+
+
+def sides_compatible(a: Draft, b: Draft) -> bool:
+    """False for opposite sides: one's actors are the other's targets (a retaliation)."""
+    a_act, b_act = _keys(a.actors), _keys(b.actors)
+    if a_act and b_act and not (a_act & b_act):
+        return False
+    if a_act & _keys(b.targets) or b_act & _keys(a.targets):
+        return False
+    return True
+
+
+def absorb(into: Draft, other: Draft) -> None:
+    into.triggers.extend(other.triggers)
+    into.evidence.extend(e for e in other.evidence if e not in into.evidence)
+    if other.place is not None and other.place_rank > into.place_rank:
+        into.place, into.place_rank = other.place, other.place_rank
+    if into.date is None:
+        into.date = other.date
+    if other.weapon and (into.weapon is None or len(other.weapon[2]) > len(into.weapon[2])
+                         and other.weapon[2].endswith(into.weapon[2])):
+        into.weapon = other.weapon
+        into.count = other.count or into.count
+    if into.count is None:
+        into.count = other.count
+    if into.mode is None or (into.mode == "other" and other.mode):
+        into.mode, into.mode_rule = other.mode, other.mode_rule
+    for slot in ("fatalities", "injured"):
+        mine, theirs = getattr(into, slot), getattr(other, slot)
+        if theirs is not None and (mine is None or (mine[0] in (None, 0) and theirs[0])):
+            setattr(into, slot, theirs)
+    if other.reference:
+        pass  # a claim or blame sentence: its speakers vouch for the claim, not the incident
+    elif other.sources:
+        # a later source's word on who did it is its claim, not the outlet's statement
+        for actor in other.actors:
+            into.blames.append((actor, other.sources, (actor.norm_start, actor.norm_end), "blame.reported_actor"))
+    else:
+        into.actors.extend(other.actors)
+    into.targets.extend(other.targets)
+    if not other.reference:
+        into.sources.extend(c for c in other.sources if c not in into.sources)
+    into.claims.extend(other.claims)
+    into.blames.extend(other.blames)
+    into.denials.extend(other.denials)
+    into.optional = into.optional and other.optional
+    into.strong = into.strong or other.strong
+    into.alleged = into.alleged and other.alleged
+
+
+def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
+    events: list[Draft] = []
+    headlines = [d for d in drafts if d.headline]
+    for d in (d for d in drafts if not d.headline):
+        same = [e for e in events if e.type is d.type]
+        target = None
+        if same and same[-1].sentence == d.sentence and places_compatible(same[-1], d) \
+                and sides_compatible(same[-1], d):
+            target = same[-1]
+        if target is None and d.anaphoric and same and (extractor.supported(d) or extractor.informative(d)):
+            target = next((e for e in reversed(same) if places_compatible(e, d) and sides_compatible(e, d)), None)
+        if target is None and d.place is not None and d.place_rank >= SPECIFIC:
+            target = next((e for e in reversed(same) if _place_id(e) == _place_id(d)
+                           and sides_compatible(e, d)), None)
+        if target is None and (d.place is None or d.place_rank < SPECIFIC) and not extractor.supported(d):
+            target = next((e for e in reversed(same) if d.sentence - e.triggers[-1][0] >= 0
+                           and places_compatible(e, d) and sides_compatible(e, d)
+                           and d.sentence - _last_sentence(extractor, e) <= NEAR_SENTENCES), None)
+        if target is None and (d.place is None or d.place_rank < SPECIFIC) and d.sources:
+            keys = {name_key(p.text) for chain in d.sources for p in chain}
+            target = next((e for e in reversed(same) if places_compatible(e, d) and sides_compatible(e, d)
+                           and keys & {name_key(p.text) for chain in e.sources for p in chain}
+                           and d.sentence - _last_sentence(extractor, e) <= NEAR_SENTENCES + 2), None)
+        if target is None and (d.place is None or d.place_rank < SPECIFIC) and d.date is None and same:
+            # an undated, unplaced report right after an incident elaborates on it
+            last = same[-1]
+            if places_compatible(last, d) and sides_compatible(last, d) \
+                    and d.sentence - _last_sentence(extractor, last) <= NEAR_SENTENCES + 2:
+                target = last
+        if target is not None:
+            absorb(target, d)
+        elif extractor.supported(d) and not d.reference and not d.summary:
+            if d.date is None and d.anaphoric and events:
+                d.date = events[-1].date  # "محل پرتاب این راکت …": the day of the incident it answers
+            events.append(d)
+    for h in headlines:
+        same = [e for e in events if e.type is h.type and places_compatible(e, h) and sides_compatible(e, h)]
+        exact = [e for e in same if h.place is not None and _place_id(e) == _place_id(h)]
+        target = (exact or same or [None])[0]
+        if target is not None:
+            absorb(target, h)
+        elif extractor.supported(h):
+            events.append(h)
+    events.sort(key=lambda e: min(s for s, _ in e.evidence))
+    return events
+
+
+def _last_sentence(extractor: Extractor, d: Draft) -> int:
+    return max(extractor.ctx.sentence_of(s).index for s, _, _ in d.triggers)
+
+
+def build_events(extractor: Extractor, drafts: list[Draft]) -> tuple[Event, ...]:
+    events = merge_drafts(extractor, drafts)
+    out = []
+    for d in events:
+        if d.sources:
+            for actor in d.actors:
+                entity = actor.main_entity
+                if entity is not None and entity.entry_id is not None:
+                    d.blames.append((actor, d.sources, (actor.norm_start, actor.norm_end), "blame.reported_actor"))
+        if d.type is EventType.ASSAULT and not d.actors and not d.optional:
+            for blame in extractor.article_blames:
+                if blame not in d.blames:
+                    d.blames.append(blame)
+        out.append(freeze(extractor, d))
+    return tuple(out)
+
+
+def _span(extractor: Extractor, start: int, end: int) -> Span:
+    return Span(*extractor.ctx.to_original(start, end))
+
+
+def _participants(extractor: Extractor, phrases: list[Phrase], rule: str) -> tuple[Participant, ...]:
+    return merge_participants([extractor.builder.build(p, rule) for p in phrases])
+
+
+def _chain(extractor: Extractor, chain: list[Phrase]) -> Participant:
+    """A source chain (outlet <- official) is one source holding every link's names."""
+    parts = [extractor.builder.build(p, "source") for p in chain]
+    main = parts[-1] if len(parts) > 1 and parts[0].kind is EntityKind.OUTLET else parts[0]
+    aliases = list(main.aliases)
+    for p in parts:
+        aliases.extend(a for a in p.aliases if a not in aliases)
+    spans = tuple(s for p in parts for s in p.spans)
+    return Participant(main.text, spans, main.name_en, main.entry_id, main.kind, main.inter,
+                       tuple(aliases), "source.chain" if len(parts) > 1 else "source")
+
+
+def _publisher_keys(extractor: Extractor) -> set[str]:
+    source = extractor.ctx.article.source
+    names = PUBLISHERS.get((source or "").lower(), ())
+    return {name_key(n) for n in names}
+
+
+PUBLISHERS = {  # the outlet publishing the article is not a source of its own story
+    "tabnak": ("تابناک",), "asriran": ("عصر ایران", "عصرایران"), "roozno": ("روزنو",),
+    "mashreghnews": ("مشرق", "مشرق نیوز"), "sobhanehonline": ("صبحانه آنلاین",),
+    "farsnews": ("فارس", "خبرگزاری فارس"),
+}
+
+
+def _attributions(extractor: Extractor, items, rule_prefix: str) -> tuple[Attribution, ...]:
+    out = []
+    seen = set()
+    for who, speakers, (s, e), rule in items:
+        who_p = _participants(extractor, [who], rule)
+        by = tuple(_chain(extractor, chain) for chain in speakers)
+        key = (tuple(name_key(p.text) for p in who_p), tuple(name_key(p.text) for p in by))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Attribution(who_p, by, _span(extractor, s, e), rule))
+    return tuple(out)
+
+
+def freeze(extractor: Extractor, d: Draft) -> Event:
+    ctx = extractor.ctx
+    prov: list[Provenance] = []
+    evidence = tuple(sorted({_span(extractor, s, e) for s, e in d.evidence}, key=lambda x: x.start))
+    first_start, first_end, first_trigger = d.triggers[0]
+    prov.append(Provenance("type", (_span(extractor, first_start, first_end),), first_trigger.id,
+                           0.9 if d.strong else 0.6))
+
+    place = None
+    if d.place is not None:
+        entity = d.place.item
+        names = [entity.text]
+        if entity.place is not None:
+            names += [entity.place.name_fa] + ([entity.place.name_en] if entity.place.name_en else [])
+        entry = extractor.builder._entry(entity.entry_id)
+        if entry is not None:
+            names += list(entry.aliases)
+        span = _span(extractor, d.place.norm_start, d.place.norm_end)
+        unique = list(dict.fromkeys(n for n in names if n))
+        place = EventPlace(entity.text, (span,), entity.place, entity.precision, entity.reason, tuple(unique))
+        prov.append(Provenance("place", (span,), f"gazetteer:{entity.entry_id}", 0.8 if d.place_rank >= SPECIFIC else 0.6))
+
+    date, precision = None, Precision.UNKNOWN
+    if d.date is not None:
+        mention = d.date.item
+        date, precision = mention.value, mention.precision
+        if precision is Precision.WEEK:
+            precision = Precision.UNKNOWN if False else Precision.WEEK
+        prov.append(Provenance("date", (_span(extractor, d.date.norm_start, d.date.norm_end),), mention.rule, 0.8))
+
+    weapon = count = qualifier = None
+    if d.weapon is not None:
+        weapon = d.weapon[2]
+        prov.append(Provenance("weapon", (_span(extractor, d.weapon[0], d.weapon[1]),), d.weapon[3], 0.8))
+    if d.count is not None and d.count.item.value is not None and not d.count.item.vague:
+        count = int(d.count.item.value)
+        qualifier = d.count.item.qualifier
+        prov.append(Provenance("weapon_count", (_span(extractor, d.count.norm_start, d.count.norm_end),),
+                               "numbers", 0.8))
+
+    fatalities = injured = None
+    for slot in ("fatalities", "injured"):
+        value = getattr(d, slot)
+        if value is not None:
+            number, (s, e), rule = value
+            if slot == "fatalities":
+                fatalities = number
+            else:
+                injured = number
+            prov.append(Provenance(slot, (_span(extractor, s, e),), rule, 0.75))
+
+    publisher = _publisher_keys(extractor)
+    sources = tuple(p for p in (_chain(extractor, c) for c in d.sources)
+                    if not ({name_key(a) for a in p.aliases} <= publisher and publisher))
+    sources = merge_participants(list(sources))
+    actors = _participants(extractor, d.actors, "actor")
+    targets = _participants(extractor, d.targets, "target")
+    actor_keys = {name_key(a) for p in actors for a in p.aliases}
+    targets = tuple(t for t in targets if not ({name_key(a) for a in t.aliases} & actor_keys))
+
+    modality = Modality.ASSERTED
+    if d.denied:
+        modality = Modality.DENIED
+    elif sources:
+        modality = Modality.REPORTED
+    elif d.alleged:
+        modality = Modality.ALLEGED
+
+    confidence = 0.4 + 0.25 * d.strong + 0.1 * (place is not None) + 0.1 * (date is not None) \
+        + 0.05 * bool(sources or actors) + 0.05 * (weapon is not None)
+    if d.optional:
+        confidence *= 0.8
+    digest = hashlib.sha1(
+        f"{ctx.article.id}|{first_trigger.id}|{evidence[0].start}|{evidence[0].end}".encode()).hexdigest()[:16]
+    return Event(
+        id=f"ev-{digest}", article_id=ctx.article.id, type=d.type, mode=d.mode or "other",
+        date=date, date_precision=precision, place=place, actors=actors, targets=targets,
+        attributed_to=_attributions(extractor, d.blames, "blame"),
+        claimed_by=_attributions(extractor, d.claims, "claim"),
+        denied_by=_attributions(extractor, d.denials, "denial"),
+        weapon=weapon, weapon_count=count, weapon_count_qualifier=qualifier,
+        fatalities=fatalities, injured=injured, sources=sources, modality=modality,
+        evidence=evidence, optional=d.optional, confidence=round(min(confidence, 0.95), 2),
+        provenance=tuple(prov),
+    )

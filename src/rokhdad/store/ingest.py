@@ -1,0 +1,571 @@
+"""Coding articles and storing them: articles, mentions, actors and places, then the merge.
+
+Entry point ``ingest(store, items)``. Invariant: an article row and all its mentions are
+written in one transaction, a few dozen articles at a time, so a process killed at any
+moment leaves every article either fully stored (coded, or marked failed) or absent, and
+a rerun completes the work: unchanged articles are skipped without re-coding, and the
+merge picks up whatever mentions are still waiting for it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from rokhdad import serialize
+from rokhdad.errors import ConfigError, InputError, RokhdadError
+from rokhdad.model import Article, Event, Participant, Span
+from rokhdad.store import incidents, schema
+from rokhdad.store.database import Store, chunked
+from rokhdad.store.inputs import InputFailure
+from rokhdad.store.keys import fold, mention_id, participant_key, place_key, text_sha256
+
+log = logging.getLogger(__name__)
+
+Processor = Callable[[Article], Sequence[Event]]
+
+CHUNK_ARTICLES = 64     # articles per write transaction: amortises the commit
+CHUNK_SECONDS = 2.0     # ... or fewer, so a slow extractor still commits often (a kill loses less)
+ROLE_FIELDS = (("actor", "actors"), ("target", "targets"), ("source", "sources"))
+ATTRIBUTION_ROLES = (("attributed", "attributed_to"), ("claimed", "claimed_by"), ("denied", "denied_by"))
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article (or input record) that could not be stored as coded."""
+
+    article_id: str | None
+    location: str
+    error_class: str
+    message: str
+
+    @property
+    def internal(self) -> bool:
+        """Not an input problem rokhdad knows about: likely a bug in the extractor."""
+        return self.error_class not in _KNOWN_ERRORS
+
+
+def _subclass_names(cls: type) -> set[str]:
+    return {cls.__name__}.union(*(_subclass_names(sub) for sub in cls.__subclasses__()))
+
+
+_KNOWN_ERRORS = _subclass_names(RokhdadError)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What one ingest run did (mutable while it runs)."""
+
+    run_id: str
+    coder_version: str
+    read: int = 0
+    new: int = 0
+    versions: int = 0
+    unchanged: int = 0
+    recoded: int = 0
+    failed: int = 0
+    mentions: int = 0
+    incidents: int = 0
+    seconds: float = 0.0
+    merge: incidents.MergeStats | None = None
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    failed: int
+    elapsed: float
+
+
+def default_coder_version() -> str:
+    from rokhdad import __version__
+
+    return f"rokhdad {__version__}"
+
+
+def default_processor() -> Processor:
+    """``rokhdad.pipeline.process``, imported only when needed."""
+    try:
+        from rokhdad.pipeline import process
+    except ImportError as error:
+        raise ConfigError(f"the extractor rokhdad.pipeline.process cannot be imported: {error}") from error
+    return process
+
+
+def load_processor(spec: str) -> Processor:
+    """A processor named ``module:function`` (for custom extractors and tests)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise InputError(f"--processor: expected MODULE:FUNCTION, got {spec!r}")
+    try:
+        function = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise InputError(f"--processor: cannot load {spec!r}: {error}") from error
+    if not callable(function):
+        raise InputError(f"--processor: {spec!r} is not callable")
+    return function
+
+
+# -- dialect helpers -------------------------------------------------------------------
+
+def upsert(connection: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str],
+           update: bool = False) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (or DO UPDATE every other column), SQLite or PostgreSQL."""
+    if not rows:
+        return
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    if update:
+        columns = [c for c in rows[0] if c not in keys]
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in columns})
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    connection.execute(statement, rows)
+
+
+# -- validation and rows ---------------------------------------------------------------
+
+def iter_spans(record: object, path: str = "") -> Iterator[tuple[str, Span]]:
+    """Every ``Span`` inside a record, with where it sits (``evidence[0]``, ``actors[1].spans[0]``)."""
+    if isinstance(record, Span):
+        yield path, record
+    elif dataclasses.is_dataclass(record) and not isinstance(record, type):
+        for f in dataclasses.fields(record):
+            yield from iter_spans(getattr(record, f.name), f"{path}.{f.name}" if path else f.name)
+    elif isinstance(record, tuple) and not hasattr(record, "_fields"):
+        for i, item in enumerate(record):
+            yield from iter_spans(item, f"{path}[{i}]")
+
+
+def check_event(event: object, article: Article) -> Event:
+    """An extractor's event, checked: it belongs to the article and every span lies in its text.
+
+    Raises:
+        ValueError: the extractor broke its contract (a bug, recorded as a failure).
+    """
+    if not isinstance(event, Event):
+        raise ValueError(f"extractor returned {type(event).__name__}, not Event")
+    if event.article_id != article.id:
+        raise ValueError(f"event {event.id} names article {event.article_id!r}, not {article.id!r}")
+    length = len(article.text)
+    for where, span in iter_spans(event):
+        if span.end > length:
+            raise ValueError(f"event {event.id}: span {where} ({span.start}, {span.end}) lies outside "
+                             f"the text ({length} chars)")
+    return event
+
+
+def _participants(event: Event) -> Iterator[tuple[str, Participant]]:
+    for role, name in ROLE_FIELDS:
+        for participant in getattr(event, name):
+            yield role, participant
+    for role, name in ATTRIBUTION_ROLES:
+        for attribution in getattr(event, name):
+            for participant in attribution.who:
+                yield role, participant
+            for participant in attribution.by:
+                yield f"{role}_by", participant
+
+
+def _actor_row(participant: Participant) -> dict:
+    names = (participant.text, participant.name_en or "", *participant.aliases)
+    return {"id": participant_key(participant), "name": participant.text, "name_en": participant.name_en,
+            "kind": participant.kind.value if participant.kind else None, "inter": participant.inter,
+            "search": "|" + "|".join(dict.fromkeys(fold(n) for n in names if n)) + "|"}
+
+
+@dataclass(slots=True)
+class Rows:
+    """Rows for one write transaction, inserted in foreign-key order."""
+
+    places: dict[str, dict] = field(default_factory=dict)
+    actors: dict[str, dict] = field(default_factory=dict)
+    articles: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)
+    participants: list[dict] = field(default_factory=list)
+
+    def add_events(self, article: Article, version: int, events: Sequence[Event]) -> int:
+        seen: set[str] = set()
+        for event in events:
+            mid = mention_id(event, version)
+            if mid in seen:  # the extractor repeated an id: keep both, deterministically
+                suffix = 2
+                while f"{mid}#{suffix}" in seen:
+                    suffix += 1
+                log.warning("%s: duplicate event id %s", article.id, mid)
+                mid = f"{mid}#{suffix}"
+            seen.add(mid)
+            self.mentions.append(self._mention(article, version, mid, event))
+        return len(seen)
+
+    def _mention(self, article: Article, version: int, mid: str, event: Event) -> dict:
+        place_id = None
+        facility = False
+        if event.place is not None:
+            place = event.place.place
+            place_id = place_key(place.entry_id if place else None, event.place.text)
+            facility = incidents.is_facility(place.kind if place else None)
+            if place_id not in self.places:
+                self.places[place_id] = {
+                    "id": place_id, "name_fa": (place.name_fa if place else None) or event.place.text,
+                    "name_en": place.name_en if place else None, "kind": place.kind if place else None,
+                    "latitude": place.lat if place else None, "longitude": place.lon if place else None,
+                    "admin1_fa": place.admin1_fa if place else None, "admin1_en": place.admin1_en if place else None,
+                    "country": place.country if place else None, "population": place.population if place else None}
+        positions: dict[str, int] = {}
+        for role, participant in _participants(event):
+            actor = _actor_row(participant)
+            self.actors.setdefault(actor["id"], actor)
+            position = positions.get(role, 0)
+            positions[role] = position + 1
+            self.participants.append({"mention_id": mid, "role": role, "position": position,
+                                      "actor_id": actor["id"]})
+        interval = incidents.date_interval(event.date, event.date_precision, article.published, facility)
+        first = event.evidence[0] if event.evidence else None
+        return {
+            "id": mid, "event_id": event.id, "article_id": article.id, "article_version": version,
+            "current": True, "type": event.type.value, "mode": event.mode, "date": event.date,
+            "date_precision": event.date_precision.value,
+            "date_start": interval[0] if interval else None, "date_end": interval[1] if interval else None,
+            "place_id": place_id, "geo_precision": event.place.precision if event.place else None,
+            "fatalities": event.fatalities, "injured": event.injured, "weapon": event.weapon,
+            "weapon_count": event.weapon_count, "modality": event.modality.value, "optional": event.optional,
+            "confidence": event.confidence, "evidence_start": first.start if first else None,
+            "evidence_end": first.end if first else None, "record": serialize.to_dict(event),
+            "incident_id": None,
+        }
+
+    def flush(self, connection: sa.Connection) -> None:
+        upsert(connection, schema.places, list(self.places.values()), ["id"])
+        upsert(connection, schema.actors, list(self.actors.values()), ["id"])
+        if self.articles:
+            connection.execute(schema.articles.insert(), self.articles)
+        if self.mentions:
+            connection.execute(schema.mentions.insert(), self.mentions)
+        if self.participants:
+            connection.execute(schema.mention_participants.insert(), self.participants)
+        self.places, self.actors, self.articles, self.mentions, self.participants = {}, {}, [], [], []
+
+
+# -- planning --------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    version: int
+    sha256: str
+    current: bool
+    coder_version: str
+    status: str
+    published: dt.date | None
+    outlet: str | None
+    title: str | None
+    url: str | None
+
+
+def _metadata(article: Article) -> tuple:
+    return article.published, article.source, article.title, article.url
+
+
+def plan(article: Article, sha: str, versions: Sequence[Version], coder_version: str,
+         recode: bool) -> tuple[str, int | None]:
+    """What to do with an article given its stored versions: (action, version).
+
+    Actions: ``skip``, ``new`` (first version), ``version`` (the text changed: a new
+    version, the old one kept), ``recode`` (same text: re-code in place), ``reactivate``
+    (the text is an older version's again), ``reactivate+recode``.
+    """
+    if not versions:
+        return "new", 1
+    same = next((v for v in versions if v.sha256 == sha), None)
+    if same is None:
+        return "version", max(v.version for v in versions) + 1
+    stale = recode or same.coder_version != coder_version or \
+        (same.published, same.outlet, same.title, same.url) != _metadata(article)
+    if same.current:
+        return ("recode" if stale else "skip"), same.version
+    return ("reactivate+recode" if stale else "reactivate"), same.version
+
+
+def _versions(connection: sa.Connection, ids: Sequence[str]) -> dict[str, list[Version]]:
+    a = schema.articles
+    found: dict[str, list[Version]] = {}
+    for chunk in chunked(sorted(set(ids))):
+        query = sa.select(a.c.id, a.c.version, a.c.sha256, a.c.current, a.c.coder_version, a.c.status,
+                          a.c.published, a.c.outlet, a.c.title, a.c.url).where(a.c.id.in_(chunk))
+        for r in connection.execute(query):
+            found.setdefault(r.id, []).append(Version(*r[1:]))
+    return found
+
+
+# -- writing ---------------------------------------------------------------------------
+
+def _retire_mentions(connection: sa.Connection, article_id: str, version: int, delete: bool) -> None:
+    """Take a version's mentions out of their incidents (marked dirty for the merge)."""
+    m, i = schema.mentions, schema.incidents
+    own = sa.and_(m.c.article_id == article_id, m.c.article_version == version)
+    connection.execute(i.update().where(i.c.id.in_(sa.select(m.c.incident_id).where(own, m.c.incident_id.is_not(None))))
+                       .values(dirty=True))
+    if delete:
+        connection.execute(schema.mention_participants.delete().where(
+            schema.mention_participants.c.mention_id.in_(sa.select(m.c.id).where(own))))
+        connection.execute(m.delete().where(own))
+    else:
+        connection.execute(m.update().where(own).values(current=False, incident_id=None))
+
+
+def _set_current(connection: sa.Connection, article_id: str, version: int) -> None:
+    a, m = schema.articles, schema.mentions
+    current = connection.execute(sa.select(a.c.version).where(a.c.id == article_id, a.c.current)).scalar()
+    if current is not None and current != version:
+        _retire_mentions(connection, article_id, current, delete=False)
+        connection.execute(a.update().where(a.c.id == article_id, a.c.version == current).values(current=False))
+
+
+@dataclass(slots=True)
+class Coded:
+    """One input item after coding: events, or why it failed."""
+
+    article: Article | None
+    sha: str = ""
+    events: Sequence[Event] | None = None
+    failure: Failure | None = None
+    planned: str = ""
+
+
+def code(article: Article, process: Processor) -> tuple[Sequence[Event] | None, Failure | None]:
+    """Run the extractor on one article; any exception becomes a failure record."""
+    try:
+        events = tuple(check_event(e, article) for e in process(article))
+        return events, None
+    except Exception as error:  # noqa: BLE001 - a batch goes on; the failure is recorded and shown
+        failure = Failure(article.id, article.id, type(error).__name__, str(error) or repr(error))
+        if isinstance(error, RokhdadError):
+            log.warning("%s: %s: %s", article.id, failure.error_class, failure.message)
+        else:
+            log.warning("%s: unexpected %s (a bug?): %s", article.id, failure.error_class, failure.message)
+            log.debug("traceback for %s", article.id, exc_info=True)
+        return None, failure
+
+
+class Run:
+    """One ingest run: its ``runs`` row, counters, and the per-chunk write."""
+
+    def __init__(self, store: Store, process: Processor, coder_version: str, recode: bool, inputs: str) -> None:
+        self.store = store
+        self.process = process
+        self.recode = recode
+        self.summary = RunSummary(uuid.uuid4().hex, coder_version)
+        now = dt.datetime.now(dt.timezone.utc)
+        with store.write() as connection:
+            _close_stale_runs(connection)
+            connection.execute(schema.runs.insert().values(
+                id=self.summary.run_id, coder_version=coder_version, started_at=now, status="running",
+                host=socket.gethostname(), pid=os.getpid(), inputs=inputs[:2000], n_read=0, n_new=0,
+                n_versions=0, n_unchanged=0, n_recoded=0, n_failed=0, n_mentions=0))
+
+    def prepare(self, items: Sequence[Article | InputFailure]) -> list[Coded]:
+        """Look the chunk up (read-only) so unchanged articles are not coded again."""
+        articles = [item for item in items if isinstance(item, Article)]
+        with self.store.read() as connection:
+            stored = _versions(connection, [a.id for a in articles])
+        prepared = []
+        for item in items:
+            if isinstance(item, InputFailure):
+                prepared.append(Coded(None, failure=Failure(item.article_id, item.location, item.error_class,
+                                                            item.message)))
+                continue
+            sha = text_sha256(item.text)
+            action, _ = plan(item, sha, stored.get(item.id, []), self.summary.coder_version, self.recode)
+            prepared.append(Coded(item, sha, planned=action))
+        return prepared
+
+    def write(self, coded: Sequence[Coded]) -> None:
+        """Store one chunk in one transaction (the decision is re-made on fresh state)."""
+        s = self.summary
+        counts = dataclasses.replace(s, failures=[])
+        rows = Rows()
+        with self.store.write() as connection:
+            stored = _versions(connection, [c.article.id for c in coded if c.article])
+            touched: set[str] = set()
+            failures = []
+            for item in coded:
+                counts.read += 1
+                if item.article is None:
+                    counts.failed += 1
+                    failures.append(item.failure)
+                    self._record_failure(connection, item.failure)
+                    continue
+                article = item.article
+                if article.id in touched:  # the same id twice in one chunk: write the first before
+                    rows.flush(connection)
+                    stored = _versions(connection, [article.id]) | {k: v for k, v in stored.items()
+                                                                    if k != article.id}
+                touched.add(article.id)
+                versions = stored.get(article.id, [])
+                action, version = plan(article, item.sha, versions, s.coder_version, self.recode)
+                if action == "skip" or action == "reactivate":
+                    if action == "reactivate":
+                        rows.flush(connection)
+                        _set_current(connection, article.id, version)
+                        self._reactivate(connection, article.id, version)
+                        counts.versions += 1
+                    else:
+                        counts.unchanged += 1
+                    continue
+                if item.events is None and item.failure is None:  # planned skip, but state moved on
+                    item.events, item.failure = code(article, self.process)
+                rows.flush(connection)
+                if action in ("recode", "reactivate+recode"):
+                    _set_current(connection, article.id, version)
+                    _retire_mentions(connection, article.id, version, delete=True)
+                    connection.execute(schema.articles.delete().where(
+                        schema.articles.c.id == article.id, schema.articles.c.version == version))
+                    counts.recoded += 1
+                elif action == "version":
+                    _set_current(connection, article.id, version)
+                    counts.versions += 1
+                else:
+                    counts.new += 1
+                n = rows.add_events(article, version, item.events) if item.events is not None else 0
+                counts.mentions += n
+                rows.articles.append(self._article_row(article, item.sha, version, n, item.failure))
+                if item.failure is not None:
+                    counts.failed += 1
+                    failures.append(item.failure)
+                    self._record_failure(connection, item.failure)
+                else:
+                    connection.execute(schema.failures.delete().where(
+                        schema.failures.c.key == f"article:{article.id}"))
+            rows.flush(connection)
+            connection.execute(schema.runs.update().where(schema.runs.c.id == s.run_id).values(
+                n_read=counts.read, n_new=counts.new, n_versions=counts.versions, n_unchanged=counts.unchanged,
+                n_recoded=counts.recoded, n_failed=counts.failed, n_mentions=counts.mentions))
+        # committed: only now do the counters move
+        for name in ("read", "new", "versions", "unchanged", "recoded", "failed", "mentions"):
+            setattr(s, name, getattr(counts, name))
+        s.failures.extend(failures)
+
+    def _article_row(self, article: Article, sha: str, version: int, mentions: int,
+                     failure: Failure | None) -> dict:
+        return {"id": article.id, "version": version, "sha256": sha, "current": True, "text": article.text,
+                "published": article.published, "outlet": article.source, "title": article.title,
+                "url": article.url, "status": "failed" if failure else "coded",
+                "error_class": failure.error_class if failure else None,
+                "error_message": failure.message if failure else None, "num_mentions": mentions,
+                "coder_version": self.summary.coder_version, "run_id": self.summary.run_id}
+
+    def _reactivate(self, connection: sa.Connection, article_id: str, version: int) -> None:
+        a, m = schema.articles, schema.mentions
+        connection.execute(a.update().where(a.c.id == article_id, a.c.version == version).values(current=True))
+        connection.execute(m.update().where(m.c.article_id == article_id, m.c.article_version == version)
+                           .values(current=True, incident_id=None))
+
+    def _record_failure(self, connection: sa.Connection, failure: Failure) -> None:
+        key = f"article:{failure.article_id}" if failure.article_id else f"input:{failure.location}"
+        upsert(connection, schema.failures, [{
+            "key": key, "article_id": failure.article_id, "location": failure.location,
+            "error_class": failure.error_class, "message": failure.message[:2000],
+            "run_id": self.summary.run_id}], ["key"], update=True)
+
+    def finish(self, status: str, merge: bool) -> None:
+        s = self.summary
+        if merge:
+            s.merge = incidents.merge_pending(self.store)
+        with self.store.write() as connection:
+            s.incidents = connection.execute(sa.select(sa.func.count()).select_from(schema.incidents)).scalar_one()
+            connection.execute(schema.runs.update().where(schema.runs.c.id == s.run_id).values(
+                status=status, finished_at=dt.datetime.now(dt.timezone.utc), n_incidents=s.incidents))
+
+
+def _close_stale_runs(connection: sa.Connection) -> None:
+    """Runs left 'running' by a process on this host that no longer exists were interrupted."""
+    r = schema.runs
+    host = socket.gethostname()
+    for run_id, pid in connection.execute(sa.select(r.c.id, r.c.pid).where(r.c.status == "running",
+                                                                            r.c.host == host)).all():
+        if pid is None or not _alive(pid):
+            connection.execute(r.update().where(r.c.id == run_id).values(status="interrupted"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def ingest(store: Store, items: Iterable[Article | InputFailure], *, process: Processor | None = None,
+           coder_version: str | None = None, recode: bool = False, merge: bool = True, inputs: str = "",
+           progress: Callable[[Progress], None] | None = None, chunk_articles: int = CHUNK_ARTICLES,
+           chunk_seconds: float = CHUNK_SECONDS) -> RunSummary:
+    """Code and store articles, then merge the new mentions into incidents.
+
+    Args:
+        items: articles, and records that could not be read (stored as failures).
+        process: the extractor (default ``rokhdad.pipeline.process``, imported lazily).
+        coder_version: recorded per article; articles coded by another version are
+            re-coded in place (default: ``rokhdad <version>``).
+        recode: re-code every article even when nothing changed.
+        merge: run the cross-article merge at the end (``merge_pending``).
+        progress: called after each article, for progress bars.
+
+    Returns:
+        The run's counts and failures. Bad articles never stop the batch.
+    """
+    run = Run(store, process or default_processor(), coder_version or default_coder_version(), recode, inputs)
+    started = time.perf_counter()
+    done = failed = 0
+    iterator = iter(items)
+    status = "interrupted"
+    try:
+        while True:
+            batch = []
+            for item in iterator:
+                batch.append(item)
+                if len(batch) >= chunk_articles:
+                    break
+            if not batch:
+                break
+            pending: list[Coded] = []
+            chunk_started = time.perf_counter()
+            for item in run.prepare(batch):
+                if item.article is not None and item.planned not in ("skip", "reactivate"):
+                    item.events, item.failure = code(item.article, run.process)
+                pending.append(item)
+                done += 1
+                failed += item.failure is not None
+                if progress:
+                    progress(Progress(done, failed, time.perf_counter() - started))
+                if time.perf_counter() - chunk_started >= chunk_seconds:
+                    run.write(pending)
+                    pending, chunk_started = [], time.perf_counter()
+            if pending:
+                run.write(pending)
+        status = "finished"
+    finally:
+        run.summary.seconds = time.perf_counter() - started
+        if status == "finished":
+            run.finish(status, merge)
+            run.summary.seconds = time.perf_counter() - started
+        else:
+            try:
+                run.finish(status, merge=False)
+            except RokhdadError:  # the store itself failed; the original error matters more
+                log.debug("could not mark run %s interrupted", run.summary.run_id, exc_info=True)
+    return run.summary
