@@ -24,6 +24,7 @@ from rokhdad.text.zwnj import (
     AFTER_HEH_SUFFIXES,
     ANY_SUFFIXES,
     MIN_HEH_HEAD,
+    MIN_HEH_TAIL,
     MIN_STEM,
     VERB_ENDINGS,
     VERB_PREFIX,
@@ -56,7 +57,7 @@ SLIP_MIN_SHARE = 0.95       # ... when at least this share of them has the ZWNJ
 PRIOR_WEIGHT = 1.5
 CARELESS_WEIGHT = 0.25      # a plain use in a careless document counts this much
 NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains ...
-UNEXPLAINED_MIN_COUNT = 2   # ... which must be seen this often (one-off typos: می‌سال)
+UNEXPLAINED_MIN_COUNT = 1   # ... which must be seen this often
 VERB_MIN_COUNT = 2          # uses of "می‌X" before X counts as a verb body
 NAME_WEIGHT = 2             # gazetteer names count as this many plain uses
 # "Standard" spellings are fixed even in text that already uses ZWNJ (see zwnj.repair):
@@ -386,11 +387,11 @@ def verb_share(counts: Counts) -> float:
 def heh_share(counts: Counts, known: set[str]) -> float:
     """Share of compounds of two known words after a final "ه" written with the ZWNJ."""
     zwnj = sum(1 for a, b in counts.seams
-               if a[-1] == "ه" and len(a) >= MIN_HEH_HEAD and a in known and b in known)
+               if a[-1] == "ه" and len(a) >= MIN_HEH_HEAD and len(b) >= MIN_HEH_TAIL and a in known and b in known)
     glued = 0
     for word in counts.plain:
         i = word.find("ه", MIN_HEH_HEAD - 1)
-        while 0 <= i < len(word) - 2:
+        while 0 <= i < len(word) - MIN_HEH_TAIL:
             if word[: i + 1] in known and word[i + 1 :] in known:
                 glued += 1
                 break

@@ -45,6 +45,7 @@ TABLE = [
     ("بیست و دوم بهمن", "2021-02-10", D, JAL),                # 37 days ahead: last year's
     ("۲۸ آذر", "2021-12-19", D, JAL),
     ("چهارشنبه ۱۵ دی", "2022-01-05", D, JAL),
+    ("۲۸ بهمن ماه جاری", "2022-02-17", D, JAL),               # this year's, though 43 days ahead
     ("روز ۲۸ آذر ماه سال گذشته", "2020-12-18", D, JAL),
     # Gregorian
     ("۱۰ ژانویه ۲۰۲۰", "2020-01-10", D, GRE),
@@ -136,6 +137,7 @@ def test_table_is_large():
     "امام جمعه",                           # Friday-prayer leader
     "نماز جمعه",
     "هر جمعه",
+    "چهارشنبه آخر سال",                    # the fire festival, not last Wednesday
     "۲۰ می شود",                          # the verb prefix, not May
     "حذف ۴ صفر از پول",                   # zeros, not the month Safar
     "رجب طیب اردوغان",

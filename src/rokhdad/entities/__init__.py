@@ -6,10 +6,12 @@ original text, so ``text[e.start:e.end] == e.text`` always holds.
 
 from __future__ import annotations
 
+import functools
 import logging
 
-from rokhdad.entities.geocode import resolve_places
+from rokhdad.entities.geocode import Resolution, resolve_places
 from rokhdad.entities.match import (
+    Matcher,
     Reading,
     apply_context,
     build_key_text,
@@ -18,23 +20,38 @@ from rokhdad.entities.match import (
     read_mentions,
     shipped_matcher,
 )
-from rokhdad.model import Entity, EntitySource
+from rokhdad.errors import ConfigError
+from rokhdad.model import Entity, EntityKind, EntitySource
 from rokhdad.text.normalize import Normalized, normalize
 
-__all__ = ["find_entities"]
+__all__ = ["find_entities", "entities_from"]
 
 log = logging.getLogger(__name__)
+
+# NER types -> entity kinds; dates, times, money and percentages are other layers' business
+NER_KINDS = {"PER": EntityKind.PERSON, "ORG": EntityKind.ORGANIZATION, "LOC": EntityKind.PLACE,
+             "FAC": EntityKind.FACILITY}
+NER_CONFIDENCE = 0.6  # a statistical mention no table confirms
 
 
 def find_entities(text: str, *, normalized: Normalized | None = None) -> tuple[Entity, ...]:
     """Actors, facilities and places named in ``text``, geocoded, in text order.
 
+    Args:
+        text: the original article text.
+        normalized: ``normalize(text)`` when the caller already has it.
+
     >>> [e.place.name_en for e in find_entities("انفجار در المیادین سوریه")][:1]
     ['Al Mayādīn']
     """
+    return entities_from(shipped_matcher(), text, normalized, ner=_ner_tagger())
+
+
+def entities_from(matcher: Matcher, text: str, normalized: Normalized | None = None, *,
+                  ner=None) -> tuple[Entity, ...]:
+    """``find_entities`` with a given matcher (and NER tag function, or None for none)."""
     if normalized is None:
         normalized = normalize(text)
-    matcher = shipped_matcher()
     key_text = build_key_text(normalized.text)
     candidates = apply_context(find_candidates(key_text, matcher), key_text)
     readings = read_mentions(choose_mentions(candidates), normalized.text, key_text,
@@ -43,11 +60,13 @@ def find_entities(text: str, *, normalized: Normalized | None = None) -> tuple[E
     entities = [_entity(text, normalized, reading, resolution)
                 for reading, resolution in zip(readings, resolutions)]
     # --- NER hook: statistical mentions join here; table matches win on overlap. ---
-    entities = merge_ner(entities, _ner_entities(text, normalized))
+    if ner is not None:
+        entities = merge_ner(entities, ner_entities(text, normalized, ner))
     return tuple(entities)
 
 
-def _entity(text: str, normalized: Normalized, reading: Reading, resolution) -> Entity:
+def _entity(text: str, normalized: Normalized, reading: Reading,
+            resolution: Resolution | None) -> Entity:
     start, end = normalized.to_original(reading.start, reading.end)
     if resolution is None:
         entry = reading.entries[0] if reading.entries else None
@@ -70,9 +89,42 @@ def merge_ner(table: list[Entity], ner: list[Entity]) -> list[Entity]:
     return sorted(table + extra, key=lambda e: (e.start, e.end))
 
 
-def _ner_entities(text: str, normalized: Normalized) -> list[Entity]:
-    """NER mentions (``EntitySource.NER``); empty until the model is wired in."""
-    return []
+def ner_entities(text: str, normalized: Normalized, tag) -> list[Entity]:
+    """BIO-tagged spans of each sentence as ``EntitySource.NER`` entities (not geocoded)."""
+    from rokhdad.text.segment import segment  # the tokenizer is only needed with NER
+
+    segmented = segment(normalized)
+    tokens = segmented.tokens
+    found: list[Entity] = []
+    for sentence in segmented.sentences:
+        words = [t.norm for t in tokens[sentence.token_start : sentence.token_end]]
+        tags = tag(words)
+        begin, kind = None, None
+        for offset, label in enumerate([*tags, "O"]):
+            inside = label.startswith("I-") and kind == label[2:]
+            if begin is not None and not inside:
+                first, last = tokens[sentence.token_start + begin], tokens[sentence.token_start + offset - 1]
+                if kind in NER_KINDS:
+                    found.append(Entity(first.start, last.end, text[first.start : last.end],
+                                        NER_KINDS[kind], EntitySource.NER,
+                                        reason=f"NER {kind}", confidence=NER_CONFIDENCE))
+                begin, kind = None, None
+            if label.startswith("B-") or (label.startswith("I-") and begin is None):
+                begin, kind = offset, label[2:]
+    return found
 
 
-_ = EntitySource  # re-exported kinds live in rokhdad.model
+@functools.cache
+def _ner_tagger():
+    """The shipped NER ``tag`` function, or None while no trained model ships."""
+    try:
+        from rokhdad.entities import ner
+
+        if not (ner.DATA_DIR / ner.MODEL_FILE).exists():
+            log.info("no NER model in %s: table matches only", ner.DATA_DIR)
+            return None
+        ner._shipped()  # load now, so a broken model fails here, once
+        return ner.tag
+    except (ImportError, ConfigError) as exc:
+        log.warning("NER disabled: %s", exc)
+        return None

@@ -355,6 +355,47 @@ def read_text(path: Path) -> str:
         raise GazetteerError(f"{path}: cannot read: {exc}") from exc
 
 
+# «نیروهای آمریکایی», «جنگنده‌های روسیه», «ارتش ترکیه»: a force noun and a country (or its
+# adjective) name that country's military, unless the actor table knows the phrase.
+FORCE_NOUNS = ("نیروهای", "نیروی", "نظامیان", "سربازان", "جنگنده\u200cهای", "جنگنده",
+               "هواپیماهای", "بالگردهای", "پهپادهای", "پهپاد", "ناوهای", "ارتش",
+               "تفنگداران", "کماندوهای", "یگان\u200cهای", "نیروهای نظامی", "نیروهای ویژه")
+DEMONYMS = {
+    "USA": ("آمریکایی", "امریکایی", "آمریکا", "امریکا"),
+    "RUS": ("روس", "روسی", "روسیه"),
+    "TUR": ("ترک", "ترکیه", "ترکیه\u200cای"),
+    "ISR": ("اسرائیلی", "اسرائیل", "صهیونیستی", "صهیونیست", "رژیم صهیونیستی"),
+    "SAU": ("سعودی", "عربستان", "عربستان سعودی"),
+    "IRQ": ("عراقی", "عراق"),
+    "SYR": ("سوری", "سوریه"),
+    "IRN": ("ایرانی", "ایران"),
+    "AFG": ("افغان", "افغانستان"),
+    "YEM": ("یمنی", "یمن"),
+    "GBR": ("انگلیسی", "انگلیس", "بریتانیا", "بریتانیایی"),
+    "FRA": ("فرانسوی", "فرانسه"),
+    "ARE": ("اماراتی", "امارات"),
+    "PAK": ("پاکستانی", "پاکستان"),
+    "LBN": ("لبنانی", "لبنان"),
+    "EGY": ("مصری", "مصر"),
+    "JOR": ("اردنی", "اردن"),
+    "DEU": ("آلمانی", "آلمان"),
+}
+FORCE_RANK = 9  # below the actor table (10): «ارتش آمریکا» there wins
+
+
+def force_entries(countries: dict[str, Entry]) -> list[Entry]:
+    """One state-force entry per DEMONYMS country, named by every force noun + demonym."""
+    entries = []
+    for iso3, names in DEMONYMS.items():
+        country = countries.get(f"country:{iso3}")
+        name_en = country.name_en if country and country.name_en else iso3
+        aliases = tuple(f"{noun} {name}" for name in names for noun in FORCE_NOUNS)
+        entries.append(Entry(f"forces:{iso3}", EntityKind.STATE_FORCE, EntitySource.GAZETTEER,
+                             aliases[0], aliases, f"Military Forces of {name_en}", None, iso3,
+                             FORCE_RANK))
+    return entries
+
+
 def load_entries(places: Path = PLACES, overrides: Path = OVERRIDES,
                  facilities: Path | None = FACILITIES, actors: Path | None = ACTORS
                  ) -> list[Entry]:
@@ -370,6 +411,7 @@ def load_entries(places: Path = PLACES, overrides: Path = OVERRIDES,
             log.warning("%s is missing: its entities will not be found", path)
             continue
         entries += parse(read_text(path), path)
+    entries += force_entries({e.id: e for e in entries if e.id.startswith("country:")})
     return entries
 
 

@@ -28,15 +28,22 @@ KIND_CUES = {
 # «در نزدیکی المیادین», «حومه دمشق»: near a town, ACLED precision 2.
 NEAR_WORDS = frozenset("نزدیکی نزدیک حومه اطراف حوالی".split())
 # Between a place and the country or province that qualifies it: «المیادین در استان دیرالزور».
-QUALIFIER_GAP = frozenset({"", "در", "استان", "در استان", "شهر", "واقع در", "ولایت", "در ولایت",
-                           "کشور", "در کشور", "در شمال", "در جنوب", "در شرق", "در غرب"})
+# («سامرا در شمال بغداد» is a direction, not containment: not a qualifier)
+QUALIFIER_GAP = frozenset({"", "در", "استان", "در استان", "واقع در", "ولایت", "در ولایت",
+                           "کشور", "در کشور"})
 FOCUS = frozenset("IRN IRQ SYR AFG LBN YEM ISR PSE JOR SAU TUR KWT BHR QAT ARE OMN PAK "
                   "AZE ARM TKM EGY TJK UZB".split())  # the region this news is about
 KIND_PRIOR = {"country": 1.0, "region": 0.6, "admin1": 0.8, "admin2": 0.7, "facility": 1.2}
+HOME = "IRN"        # where the news comes from
+HOME_VOTE = 0.25    # ... so its mentions say little about where events are
+COUNTRY_VOTE = 0.5  # a country name says less than a town in it
+FULL_SUPPORT = 2.0  # weighted votes from which the article's countries count in full
+NAMESAKE_POPULATION = 100_000  # a smaller town in a country the article never names is suspect
 PRECISION = {"populated_place": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}
 WEIGHTS = {  # score points; a qualifier outweighs everything else put together
     "qualifier": 4.0, "kind cue": 3.0, "article countries": 2.0, "population": 1.5,
     "hand-made": 1.0, "region": 0.5, "quality": 0.5, "no coordinates": -0.5,
+    "GeoNames point": 0.2,  # a town centre; a dr5hn-only namesake is often a district
 }
 
 
@@ -81,15 +88,28 @@ def _matches(candidate: Entry, qualifier: Entry) -> bool:
 
 
 def _article_countries(readings: Sequence[Reading]) -> collections.Counter:
-    """Countries the article's unambiguous place mentions lie in (one vote each)."""
+    """Countries the article's unambiguous place mentions lie in, weighted votes.
+
+    A town votes 1, a country name 0.5; Iran counts a quarter: Iranian news names it
+    everywhere («کنسولگری ایران در نجف») without the event being there.
+    """
     votes: collections.Counter = collections.Counter()
     for reading in readings:
         if reading.kind not in (EntityKind.PLACE, EntityKind.FACILITY):
             continue
         countries = {_country_of(e) for e in reading.entries}
         if len(countries) == 1 and None not in countries:
-            votes[countries.pop()] += 1
+            country = countries.pop()
+            weight = COUNTRY_VOTE if all(e.place and e.place.kind == "country"
+                                         for e in reading.entries) else 1.0
+            votes[country] += weight * (HOME_VOTE if country == HOME else 1.0)
     return votes
+
+
+def _own_vote(own: set[str], votes: collections.Counter) -> float:
+    if len(own) != 1:
+        return 0.0
+    return min(votes[next(iter(own))], 1.0)
 
 
 def _score(candidate: Entry, cue: tuple[str, ...], qualifiers: list[Entry],
@@ -103,17 +123,21 @@ def _score(candidate: Entry, cue: tuple[str, ...], qualifiers: list[Entry],
     if cue and kind in cue:
         points["kind cue"] = WEIGHTS["kind cue"]
     # the mention's own vote does not count for itself
-    total = sum(votes.values()) - (1 if len(own) == 1 else 0)
+    own_vote = _own_vote(own, votes)
+    total = sum(votes.values()) - own_vote
     if country and total > 0:
-        share = (votes[country] - (1 if own == {country} else 0)) / total
+        share = (votes[country] - (own_vote if own == {country} else 0)) / total
         if share > 0:
-            points["article countries"] = WEIGHTS["article countries"] * share
+            points["article countries"] = (WEIGHTS["article countries"] * share
+                                           * min(1.0, total / FULL_SUPPORT))
     if place and place.population:
         points["population"] = WEIGHTS["population"] * min(math.log10(place.population) / 7, 1.0)
     elif kind in KIND_PRIOR:
         points[kind] = KIND_PRIOR[kind]
     if candidate.rank >= OVERRIDE_RANK:
         points["hand-made"] = WEIGHTS["hand-made"]
+    if candidate.id.startswith("geonames:"):
+        points["GeoNames point"] = WEIGHTS["GeoNames point"]
     if country in FOCUS:
         points["region"] = WEIGHTS["region"]
     points["quality"] = WEIGHTS["quality"] * min(candidate.rank, 10) / 10
@@ -153,7 +177,9 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
                         key=lambda item: -item[0])
         best_score, points, best = scored[0]
         candidates = tuple(e.id for _, _, e in scored)
-        if qualifiers and "qualifier" not in points:
+        qualifier_countries = {q.place.country for q in qualifiers if q.place}
+        if qualifiers and "qualifier" not in points and not any(
+                _country_of(e) in qualifier_countries for e in reading.entries):
             # «روستای الخضر در دیرالزور»: no «الخضر» in Deir ez-Zor is known, so the
             # event goes to the named province (or country) instead of a namesake abroad
             fallback = qualifiers[0]
@@ -166,8 +192,10 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         reason = _explain(points, len(scored), margin, before if cue else "", near)
         confidence = 1.0 if margin == math.inf else round(min(1.0, 0.5 + margin / 4), 2)
         country = _country_of(best)
-        if sum(votes.values()) >= 2 and not votes[country] - (own == {country}) \
-                and best.place and best.place.kind == "populated_place":
+        elsewhere = votes[country] - (_own_vote(own, votes) if own == {country} else 0)
+        others = sum(votes.values()) - votes[country]
+        if others >= 2 and not elsewhere and best.place and best.place.kind == "populated_place" \
+                and (best.place.population or 0) < NAMESAKE_POPULATION:
             # the article names other countries only: likely a namesake of an unknown place
             reason += f"; {country} is named nowhere else in the article"
             confidence = min(confidence, 0.3)

@@ -423,11 +423,11 @@ def _read(mention: Candidate, text: str, key_text: str, gazetteer: Gazetteer) ->
         return reading(EntityKind.STATE_FORCE, [country], "country named as the attacker",
                        f"Military Forces of {country.name_en}")
     if actors and not (places or facilities):
-        return reading(actors[0].kind, actors, "actor table")
+        return reading(actors[0].kind, actors, f"{actors[0].source.value} entry")
     if facilities and (not places or previous_word(key_text, start) in FACILITY_BEFORE):
         return reading(EntityKind.FACILITY, facilities, "facility table")
     if places:
         return reading(EntityKind.PLACE, places, "gazetteer")
     if actors:
-        return reading(actors[0].kind, actors, "actor table")
+        return reading(actors[0].kind, actors, f"{actors[0].source.value} entry")
     return None

@@ -7,7 +7,7 @@ incident, and returns frozen ``Event`` records whose spans are original offsets.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -16,11 +16,16 @@ from rokhdad.extract.participants import ParticipantBuilder
 from rokhdad.extract.phrases import Phrase, PhraseFinder
 from rokhdad.extract.rules import Cue, RuleSet, Trigger
 from rokhdad.model import (
-    Attribution, DateMention, Entity, EntityKind, Event, EventPlace, EventType, Modality,
-    Participant, Precision, Provenance, Qualifier, Quantity, Span,
+    Entity, EntityKind, EntitySource, EventType, Place,
 )
 
 SEGMENT_BREAK = re.compile("[\u061b;]|(?<=[^\\d]):(?=[\\s\u200c])")  # one sentence, several reports
+NAMED_PLACE = re.compile(
+    "(?P<noun>روستای|روستاهای|شهرک|ناحیه|دهستان|بخش|محله|قریه)[\\s\u200c]+[\"«]?"
+    "(?P<name>(?:ال|أم|ام|ابو|أبو|تل|عین|دیر|رأس|راس)?[\\s\u200c]?[^\\s\u200c\"«»،,.؛:()]{2,}"
+    "(?:(?<=^)|(?<=[\"«])[^\"«»،,.؛:()]{0,20}?)?)[\"»]?")
+PLURAL_REPORT = re.compile("(?<![\\w\u200c])(?:حملات|حملاتی|پایگاه[\u200c ]?های|پایگاه[\u200c ]?ها|مواضع)(?![\\w\u200c])")
+VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -137,6 +142,12 @@ class Extractor:
         for s, e, cue in self.cue_matches(("block",), window_start, window_end):
             if cue.id in ("block.threat", "block.plan", "block.condemn") or c_start <= s < c_end:
                 return cue.id
+        seg_start, seg_end = self.segment_of(sentence, start)
+        for s, e, cue in self.cue_matches(("block",), end, min(seg_end, end + 90)):
+            if cue.id in ("block.future", "block.negation"):
+                verbs = VERB_BETWEEN.search(self.text, end, s)
+                if verbs is None:
+                    return cue.id  # "حملات … را تحمل نخواهد کرد": the first verb after it is future
         for s, e, cue in self.cue_matches(("block",), sentence.norm_start, start):
             if cue.id in ("block.threat", "block.plan", "block.condemn", "block.hypothetical"):
                 return cue.id
@@ -200,23 +211,74 @@ class Extractor:
                 used.add(ws)
                 break
 
-    def choose_place(self, sentence: SentenceView, draft: Draft, exclude: list[Phrase]) -> None:
-        start, end = sentence.norm_start, sentence.norm_end
+    def place_candidates(self, start: int, end: int, exclude: list[Phrase]) -> list[tuple[float, Located]]:
+        """Places named in ``[start, end)`` with a rank: specific and "در X" first.
+
+        Gazetteer entities, plus names after a place noun ("روستای «الدردارة»") that no
+        table knows: those take admin1 and country from the nearest known place, as
+        ACLED codes a village it cannot find (geo_precision 2).
+        """
         blocked = [(p.norm_start, p.norm_end) for p in exclude]
+        out: list[tuple[float, Located]] = []
+        known = []
         for loc in self.ctx.within(self.ctx.entities, start, end):
             entity: Entity = loc.item
             if entity.kind not in (EntityKind.PLACE, EntityKind.FACILITY) or entity.place is None:
                 continue
             if any(s <= loc.norm_start and loc.norm_end <= e for s, e in blocked):
                 continue
+            known.append(loc)
             kind = "facility" if entity.kind is EntityKind.FACILITY or entity.place.kind in FACILITY_KINDS \
                 else entity.place.kind
             rank = PLACE_RANK.get(kind, 3)
-            before = self.text[max(start, loc.norm_start - 12):loc.norm_start]
-            if re.search(r"(?:در|به|روستای|شهر|استان|پایگاه|منطقه)[\s\u200c]*$", before):
+            before = self.text[max(start, loc.norm_start - 14):loc.norm_start]
+            if re.search(r"(?:در|به|روستای|شهر|استان|پایگاه|منطقه|شهرک)[\s\u200c\"«]*$", before):
                 rank += 0.5
+            if re.search(r"(?:حومه|توابع|اطراف|نزدیکی|شمال|جنوب|شرق|غرب|کیلومتری)[\s\u200c]+(?:شهر[\s\u200c]+)?[\"«]?$", before):
+                rank -= 1.5  # a reference point, not where it happened
+            out.append((rank, loc))
+        for m in NAMED_PLACE.finditer(self.text, start, end):
+            name_start, name_end = m.span("name")
+            if any(loc.norm_start <= name_start < loc.norm_end for loc in known):
+                continue
+            if any(s <= name_start < e for s, e in blocked):
+                continue
+            name = m.group("name")
+            reference = min(known, key=lambda loc: abs(loc.norm_start - name_start), default=None)
+            ref_place = reference.item.place if reference is not None else None
+            place = Place(f"text:{name}", name, None, "populated_place",
+                          ref_place.lat if ref_place else None, ref_place.lon if ref_place else None,
+                          ref_place.admin1_fa if ref_place else None, ref_place.admin1_en if ref_place else None,
+                          ref_place.country if ref_place else None)
+            entity = Entity(0, 0, name, EntityKind.PLACE, EntitySource.NER, entry_id=place.entry_id,
+                            place=place, precision=2,
+                            reason=f"named after '{m.group('noun')}', not in the gazetteer; area of "
+                                   f"{ref_place.name_fa if ref_place else 'unknown'}")
+            rank = PLACE_RANK["populated_place"] + 0.6
+            out.append((rank, Located(name_start, name_end, entity)))
+        return out
+
+    def choose_place(self, sentence: SentenceView, draft: Draft, exclude: list[Phrase]) -> None:
+        for rank, loc in self.place_candidates(sentence.norm_start, sentence.norm_end, exclude):
             if rank > draft.place_rank:
                 draft.place, draft.place_rank = loc, rank
+
+    def coordinated_places(self, start: int, end: int, exclude: list[Phrase]) -> list[tuple[float, Located]]:
+        """Specific places joined by "و" in one clause ("روستاهای X … و روستای Y")."""
+        cands = sorted((c for c in self.place_candidates(start, end, exclude) if c[0] >= PLACE_RANK["populated_place"]),
+                       key=lambda c: c[1].norm_start)
+        groups: list[list[tuple[float, Located]]] = []
+        for c in cands:
+            if groups:
+                last = groups[-1][-1][1]
+                between = self.text[last.norm_end:c[1].norm_start]
+                if len(between) < 90 and re.search(r"(?<![\w\u200c])و[\s\u200c]+(?:\S+[\s\u200c]+)?(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|پایگاه)", between):
+                    groups[-1].append(c)
+                    continue
+            groups.append([c])
+        best = max(groups, key=len, default=[])
+        ids = {c[1].item.entry_id for c in best}
+        return best if len(ids) >= 2 else []
 
     def countries_in(self, start: int, end: int) -> set[str]:
         out = set()
@@ -452,7 +514,8 @@ class Extractor:
             self.choose_date(segment, draft, first[0])
             if draft.date is None and start > sentence.norm_start:
                 self.choose_date(sentence, draft, first[0])
-            draft.summary = draft.place_rank < 4 and len(self.countries_in(start, end)) >= 2
+            plural = any(PLURAL_REPORT.search(self.text, max(start, ts - 30), te) for ts, te, _ in items)
+            draft.summary = draft.place_rank < 4 and plural and len(self.countries_in(start, end)) >= 2
             if not draft.actors and any(t.voice == "active" and "خود" in self.text[ts:te].split()
                                         for ts, te, t in items) and speakers:
                 draft.actors.append(speakers[0][0])  # "… را هدف حملات خود قرار داد": the speaker did it
@@ -462,7 +525,17 @@ class Extractor:
             draft.optional = bool(self.cue_matches(("background",), *self.clause_of(sentence, first[0])))
             draft.optional = draft.optional or (bool(self.cue_matches(("rumour",), start, end)) and not draft.strong)
             draft.alleged = bool(self.cue_matches(("allege",), start, end)) and not speakers
-            drafts.append(draft)
+            coordinated = self.coordinated_places(start, end, [p for chain in speakers for p in chain] + draft.actors)
+            if coordinated:  # one record per place (GUIDELINES §4)
+                for rank, loc in coordinated:
+                    copy = dataclasses.replace(draft, place=loc, place_rank=rank,
+                                               targets=[t for t in draft.targets
+                                                        if not (t.norm_start <= loc.norm_start < t.norm_end)
+                                                        or True])
+                    copy.targets = [t for t in copy.targets if _covers_only(t, loc, coordinated)]
+                    drafts.append(copy)
+            else:
+                drafts.append(draft)
         return drafts
 
     def _evidence_span(self, sentence: SentenceView, items) -> tuple[int, int]:
@@ -490,6 +563,13 @@ class Extractor:
         if draft.place is not None and draft.place_rank >= PLACE_RANK["populated_place"]:
             return True
         return any(p.kind in ("armed_group", "state_force") for p in draft.actors)
+
+
+def _covers_only(target: Phrase, place: Located, places: list) -> bool:
+    """Keep a target phrase for this place's record unless it names only another place."""
+    others = [loc for _, loc in places if loc is not place]
+    inside = [loc for loc in others if target.norm_start <= loc.norm_start < target.norm_end]
+    return not inside or target.norm_start <= place.norm_start < target.norm_end
 
 
 def extract_events(ctx: ArticleContext, rules: RuleSet) -> tuple[Event, ...]:

@@ -80,7 +80,8 @@ def absorb(into: Draft, other: Draft) -> None:
         into.mode, into.mode_rule = other.mode, other.mode_rule
     for slot in ("fatalities", "injured"):
         mine, theirs = getattr(into, slot), getattr(other, slot)
-        if theirs is not None and (mine is None or (mine[0] in (None, 0) and theirs[0])):
+        # within one article the largest figure is the running total ("۱۷ کشته" vs "یک افسر")
+        if theirs is not None and (mine is None or (theirs[0] or 0) > (mine[0] or 0)):
             setattr(into, slot, theirs)
     if other.reference:
         pass  # a claim or blame sentence: its speakers vouch for the claim, not the incident
@@ -101,35 +102,39 @@ def absorb(into: Draft, other: Draft) -> None:
     into.alleged = into.alleged and other.alleged
 
 
+def dates_compatible(a: Draft, b: Draft) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    return a.date.item.value == b.date.item.value
+
+
+def compatible(a: Draft, b: Draft) -> bool:
+    return (a.type is b.type and a.optional == b.optional and places_compatible(a, b)
+            and sides_compatible(a, b) and dates_compatible(a, b))
+
+
+def specific(d: Draft) -> bool:
+    return d.place is not None and d.place_rank >= SPECIFIC
+
+
 def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
+    """Merge drafts of one incident, in text order; headlines join the body last."""
     events: list[Draft] = []
     headlines = [d for d in drafts if d.headline]
     for d in (d for d in drafts if not d.headline):
-        same = [e for e in events if e.type is d.type]
+        same = [e for e in events if compatible(e, d)]
         target = None
-        if same and same[-1].sentence == d.sentence and places_compatible(same[-1], d) \
-                and sides_compatible(same[-1], d):
+        if same and same[-1].sentence == d.sentence:
             target = same[-1]
         if target is None and d.anaphoric and same and (extractor.supported(d) or extractor.informative(d)):
-            target = next((e for e in reversed(same) if places_compatible(e, d) and sides_compatible(e, d)), None)
-        if target is None and d.place is not None and d.place_rank >= SPECIFIC:
-            target = next((e for e in reversed(same) if _place_id(e) == _place_id(d)
-                           and sides_compatible(e, d)), None)
-        if target is None and (d.place is None or d.place_rank < SPECIFIC) and not extractor.supported(d):
-            target = next((e for e in reversed(same) if d.sentence - e.triggers[-1][0] >= 0
-                           and places_compatible(e, d) and sides_compatible(e, d)
-                           and d.sentence - _last_sentence(extractor, e) <= NEAR_SENTENCES), None)
-        if target is None and (d.place is None or d.place_rank < SPECIFIC) and d.sources:
-            keys = {name_key(p.text) for chain in d.sources for p in chain}
-            target = next((e for e in reversed(same) if places_compatible(e, d) and sides_compatible(e, d)
-                           and keys & {name_key(p.text) for chain in e.sources for p in chain}
-                           and d.sentence - _last_sentence(extractor, e) <= NEAR_SENTENCES + 2), None)
-        if target is None and (d.place is None or d.place_rank < SPECIFIC) and d.date is None and same:
-            # an undated, unplaced report right after an incident elaborates on it
-            last = same[-1]
-            if places_compatible(last, d) and sides_compatible(last, d) \
-                    and d.sentence - _last_sentence(extractor, last) <= NEAR_SENTENCES + 2:
-                target = last
+            target = same[-1]
+        if target is None and specific(d):
+            # the same named place, or an earlier report of the incident without one
+            target = next((e for e in reversed(same) if _place_id(e) == _place_id(d)), None) \
+                or next((e for e in reversed(same) if not specific(e)), None)
+        if target is None and not specific(d) and same:
+            # a report without a specific place adds to the incident it is compatible with
+            target = same[-1]
         if target is not None:
             absorb(target, d)
         elif extractor.supported(d) and not d.reference and not d.summary:
@@ -137,7 +142,7 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
                 d.date = events[-1].date  # "محل پرتاب این راکت …": the day of the incident it answers
             events.append(d)
     for h in headlines:
-        same = [e for e in events if e.type is h.type and places_compatible(e, h) and sides_compatible(e, h)]
+        same = [e for e in events if compatible(e, h)]
         exact = [e for e in same if h.place is not None and _place_id(e) == _place_id(h)]
         target = (exact or same or [None])[0]
         if target is not None:

@@ -13,6 +13,8 @@ LEADING = re.compile(f"^(?:(?:یک|یکی از|این|آن|همه|تمام|کل�
 INNER_DEMONSTRATIVE = re.compile(f"(?<=[ {ZWNJ}])(?:این|آن)[ {ZWNJ}]+")
 TRAILING = re.compile(f"[ {ZWNJ}]+(?:خود|خویش|آن|این)$")
 NAMED = re.compile(f"(?:به|با)[ {ZWNJ}]+نام[ {ZWNJ}]*«?[ {ZWNJ}]*([^«»،,.]+?)[ {ZWNJ}]*»?$|موسوم[ {ZWNJ}]+به[ {ZWNJ}]*«?([^«»،,.]+?)»?$")
+QUOTES = re.compile("[«»\"']")
+TARGET_NOUN = re.compile(f"^(?:روستای|روستاهای|شهر|شهرک|پایگاه|پایگاه هوایی|کمپ|مواضع|مقر)[ {ZWNJ}]+")
 HEAD_KINDS = {
     "armed_group": EntityKind.ARMED_GROUP, "state_force": EntityKind.STATE_FORCE,
     "official": EntityKind.OFFICIAL, "organization": EntityKind.ORGANIZATION,
@@ -75,7 +77,9 @@ class ParticipantBuilder:
             aliases.append(name_en)
         seen: set[str] = set()
         unique = []
-        aliases = [a.strip(" \u200c«»\"") if a.count("«") != a.count("»") else a for a in aliases]
+        aliases = [QUOTES.sub("", a).strip(" \u200c") for a in aliases]
+        stripped = [TARGET_NOUN.sub("", a) for a in aliases]
+        aliases += [a for a in stripped if len(a) > 2]
         for a in aliases:
             key = name_key(a)
             if key and key not in seen:

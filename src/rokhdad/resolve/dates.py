@@ -67,7 +67,7 @@ WEEKDAYS = {  # Python's numbering: Monday is 0, Saturday 5
 WEEKDAY_NOT_AFTER = ("نماز", "نمازهای", "نماز های", "امام", "امامان", "ائمه", "خطیب",
                      "خطبه", "خطبه های", "خطبه ی",
                      "هر", "روزهای", "روز های", "روزها")  # "هر جمعه": every Friday
-WEEKDAY_NOT_BEFORE = ("سوری", "بازار", "سیاه", "ها")
+WEEKDAY_NOT_BEFORE = ("سوری", "آخر سال", "بازار", "سیاه", "ها")
 WEEKDAY_WINDOW = 12  # chars searched around a weekday for the words above
 
 TIMES_OF_DAY = ("بامداد", "صبح", "صبحگاه", "ظهر", "بعد از ظهر", "عصر", "غروب", "شب",
@@ -88,8 +88,9 @@ RELATIVE_MONTHS = {"ماه گذشته": -1, "ماه پیش": -1, "ماه قبل"
                    "این ماه": 0, "ماه آینده": 1}
 RELATIVE_YEARS = {"سال گذشته": -1, "سال پیش": -1, "سال قبل": -1, "پارسال": -1,
                   "سال جاری": 0, "امسال": 0, "سال آینده": 1}
-# After a month name: "دی ماه گذشته" is the last Dey before this month.
-MONTH_SHIFTS = {"گذشته": "before", "آینده": "after"}
+# After a month name: "دی ماه گذشته" is the last Dey before this month, "بهمن ماه جاری"
+# this year's Bahman.
+MONTH_SHIFTS = {"گذشته": "before", "آینده": "after", "جاری": "current"}
 # After a weekday: "شنبه گذشته" (strictly before), "شنبه هفته گذشته" (in last week).
 WEEKDAY_SHIFTS = {"گذشته": "before", "آینده": "after", **RELATIVE_WEEKS}
 GREGORIAN_MARK = "میلادی"  # "ماه گذشته میلادی": count in Gregorian months
@@ -323,7 +324,8 @@ def infer_year(calendar: Calendar, month: int, day: int | None, published: dt.da
     """The year of a yearless date: the latest not after ``published`` + FUTURE_TOLERANCE.
 
     ``shift`` "before"/"after" ("دی ماه گذشته"/"آینده") asks for the last such month
-    before the month of publication, or the next one after it.
+    before the month of publication, or the next one after it; "current" ("دی ماه
+    جاری") for the one in the year of publication.
 
     >>> infer_year(Calendar.JALALI, 9, 28, dt.date(2022, 1, 5))
     1400
@@ -336,6 +338,8 @@ def infer_year(calendar: Calendar, month: int, day: int | None, published: dt.da
         return year if month < this_month else year - 1
     if shift == "after":
         return year if month > this_month else year + 1
+    if shift == "current":
+        return year
     limit = _shift(published, FUTURE_TOLERANCE.days)
     if limit is None:
         return None

@@ -38,7 +38,13 @@ MAX_AFFIX = 10  # letters in the longest suffix or prefix looked up
 MIN_STEM = 2  # letters; shorter "stems" are mostly accidents (ب+ها)
 MIN_STEM_BEFORE = {"تر": 3, "ترین": 3} | dict.fromkeys(AFTER_HEH_SUFFIXES, 3)  # دفتر، رهایم
 MIN_HEH_HEAD = 3  # letters in the left part of a compound split after "ه" (not به، که، نه)
+MIN_HEH_TAIL = 3  # ... and in the right part (not برنه+یم)
 MIN_KNOWN_PREFIX = 4  # a known word this long at the start of "می..." is not a verb prefix
+# Person endings of the perfect (رفته‌ام، رفته‌اند) after a past participle (…ده، …ته).
+PERFECT_ENDINGS = frozenset({"ام", "ای", "ایم", "اید", "اند"})
+_PARTICIPLE = re.compile(r".{2,}[دت]ه")
+_PERFECT = re.compile(r".{2,}[دت](ه(?:ام|ای|ایم|اید|اند))")
+NOMINAL_TAILS = frozenset({"ی", "یی", "ان", "ات", "ای", "ها", "های", "هایی", "گان", "ترین", "تر"})
 ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
 # A text whose writer already typed this share of the ZWNJs we would add is "aware":
 # only STRONG edits are made there, WEAK ones (style: سالهای، این گونه) are left alone.
@@ -192,6 +198,12 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
                 found = analyse(body, lexicon, depth + 1)
                 inner = found.form if found is not None and found.share > ADOPT_SHARE else body
             return Analysis(word[:end] + ZWNJ + inner, lexicon.shares.get("verb", 0.0))
+    perfect = _PERFECT.fullmatch(word)
+    if perfect is not None and _known(word[: perfect.start(1)] + "ه", lexicon) is not None:
+        # پاشیدهایم is پاشیده+ایم (perfect), not پاشید+هایم: a known participle wins
+        stem = word[: perfect.start(1)] + "ه"
+        return Analysis(_known(stem, lexicon) + ZWNJ + perfect.group(1)[1:],
+                        lexicon.suffixes.get(perfect.group(1)[1:], 0.0))
     for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 0, -1):  # longest first
         suffix = word[-length:]
         share = lexicon.suffixes.get(suffix)
@@ -202,6 +214,9 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
             continue
         if suffix in AFTER_HEH_SUFFIXES and stem[-1] != "ه":
             continue
+        if suffix in PERFECT_ENDINGS and _PARTICIPLE.fullmatch(stem):
+            # رنجیدهایم: a past participle + a person ending, even if the participle is new
+            return Analysis((_known(stem, lexicon) or stem) + ZWNJ + suffix, share)
         form = _known(stem, lexicon)
         if form is None and depth == 0:
             found = analyse(stem, lexicon, depth + 1)
@@ -218,7 +233,7 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
             if form is not None:
                 return Analysis(head + ZWNJ + form, share)
     start = word.find("ه", MIN_HEH_HEAD - 1)
-    while 0 <= start < len(word) - 2:
+    while 0 <= start < len(word) - MIN_HEH_TAIL:
         head, rest = word[: start + 1], word[start + 1 :]
         if head in lexicon.words:
             form = _known(rest, lexicon)
@@ -226,6 +241,16 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
                 return Analysis(head + ZWNJ + form, lexicon.shares.get("heh", 0.0))
         start = word.find("ه", start + 1)
     return None
+
+
+def _verb_body(body: str, lexicon: Lexicon) -> bool:
+    """Can ``body`` follow می: a known verb stem plus ending, or at least shaped like one?"""
+    if body in lexicon.verbs:
+        return True
+    for ending in VERB_ENDINGS[1:]:
+        if body.endswith(ending) and body[: -len(ending)] in lexicon.verbs:
+            return True
+    return VERB_SHAPE.fullmatch(body) is not None
 
 
 def _looks_verbal(word: str, body: str, lexicon: Lexicon) -> bool:
@@ -238,8 +263,8 @@ def _looks_verbal(word: str, body: str, lexicon: Lexicon) -> bool:
     if VERB_SHAPE.fullmatch(body) is None:
         return False
     for length in range(MIN_KNOWN_PREFIX, len(word)):
-        if word[:length] in lexicon.words:
-            return False
+        if word[length:] in NOMINAL_TAILS and word[:length] in lexicon.words:
+            return False  # میکروبی، میلیاردها: a word that starts with می, plus a suffix
     return True
 
 
@@ -258,8 +283,8 @@ def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
     if VERB_PREFIX.fullmatch(b) is not None:  # سر می‌زند: only a preverb joins می (برمی)
         return WEAK if VERB_PREFIX.fullmatch(a + b) and f"{a} {b}" in lexicon.glue else 0
     if VERB_PREFIX.fullmatch(a) is not None:
-        if f"{a} {b}" in lexicon.apart or not _looks_verbal(a + b, b, lexicon):
-            return 0  # the month می, as in "۱۵ می"
+        if f"{a} {b}" in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
+            return 0  # the month می: "ماه می گذشته"
         return STRONG
     if b in LONE_SUFFIXES or (b in AFTER_HEH_SUFFIXES and a[-1] == "ه"):
         return 0 if f"{a} {b}" in lexicon.apart else STRONG
