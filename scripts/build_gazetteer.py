@@ -46,6 +46,8 @@ FOREIGN_LETTERS = re.compile(
 ALLOWED_NAME = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u0622 \u200c\-]+$")
 CONFLICT_MARGIN = 3  # verified (7) beats neutral (3): the neutral holder loses the name
 SAME_ID_KM = 50  # rows of one source id further apart than this are two places
+MIN_VOTES, MIN_AGREEMENT = 2, 0.6  # a code pair seen once, or disputed, is not learned
+CAPITAL_KM = 30  # a town named like its province and this close to it is its capital
 MERGE_KM = 15  # two sources' points for one town are within a few km; neighbours are further
 COMMON_CONTEXT = 10   # corpus hits from which a minor place name needs a context word
 COMMON_STRONG = 50    # corpus hits from which «در/به/از» are not context enough
@@ -192,7 +194,12 @@ def learn_geonames_admin1(places: list[Place]) -> dict[tuple[str, str], str]:
             for other in dr5hn.get((p.cc, alias), ()):
                 if km(p, other) < MERGE_KM:
                     votes[(p.cc, p.admin_code)][f"{p.cc}-{other.admin_code}"] += 1
-    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+    learned = {}
+    for key, counter in votes.items():
+        (code, best), total = counter.most_common(1)[0], sum(counter.values())
+        if best >= MIN_VOTES and best / total >= MIN_AGREEMENT:
+            learned[key] = code
+    return learned
 
 
 def assign_admin1(places: list[Place]) -> None:
@@ -200,13 +207,19 @@ def assign_admin1(places: list[Place]) -> None:
     learned = learn_geonames_admin1(places)
     labelled: dict[str, list[Place]] = collections.defaultdict(list)
     unresolved = []
+    named: dict[tuple[str, str], Place] = {}
+    for p in admin1.values():
+        for alias in p.aliases:
+            named[(p.cc, fold(alias))] = p
     for p in places:
         if p.kind == "admin1":
             p.admin1 = p
         elif p.kind == "populated_place":
+            same = [named[(p.cc, fold(a))] for a in p.aliases if (p.cc, fold(a)) in named]
+            capital = [a for a in same if km(p, a) < CAPITAL_KM]
             code = (learned.get((p.cc, p.admin_code)) if p.id.startswith("geonames:")
                     else f"{p.cc}-{p.admin_code}")
-            p.admin1 = admin1.get(code or "")
+            p.admin1 = capital[0] if capital else admin1.get(code or "")
             (labelled[p.cc].append(p) if p.admin1 else unresolved.append(p))
     # The rest take the admin1 of the nearest labelled town of their country.
     for p in unresolved:

@@ -11,13 +11,16 @@ from rokhdad.errors import (
     RuleError,
     StoreError,
 )
-from rokhdad.model import Article, OffsetMap, Span
+from rokhdad.model import Article, Event, OffsetMap, Span
+from rokhdad.pipeline import process
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "process",
     "Article",
+    "Event",
     "OffsetMap",
     "Span",
     "RokhdadError",

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rokhdad.model import Qualifier
 from rokhdad.resolve import dates, numbers
 from rokhdad.resolve.numbers import find_quantities, parse_number
 from rokhdad.text.normalize import normalize
@@ -55,14 +54,14 @@ ZWNJ = "\u200c"
     ("بیست و پنجم", None),
     ("سومین", None),
     ("۲۵ام", None),
-    ("ده‌ها", None),                    # vague
+    ("ده\u200cها", None),                    # vague
     ("چند", None),
     ("پنج و بیست", None),               # tens after units: two numbers
     ("بیست پنج", None),
     ("دو سه", None),
     ("1400/10/15", None),
     ("10:30", None),
-    ("سه‌شنبه", None),
+    ("سه\u200cشنبه", None),
     ("دوشنبه", None),
     ("یکی", None),
     ("", None),
@@ -91,7 +90,7 @@ def test_parse_number(words, value):
     ("حداکثر ۱۰ نفر", [("حداکثر ۱۰", 10, "AT_MOST", False)]),
     ("کمتر از ۱۰ درصد", [("کمتر از ۱۰", 10, "AT_MOST", False)]),
     ("۳۰۰ تا ۵۰۰ نفر", [("۳۰۰", 300, "EXACT", False), ("تا ۵۰۰", 500, "AT_MOST", False)]),
-    ("ده‌ها کشته", [("ده‌ها", None, "EXACT", True)]),
+    ("ده\u200cها کشته", [("ده\u200cها", None, "EXACT", True)]),
     ("دهها کشته", [("دهها", None, "EXACT", True)]),
     ("ده ها کشته", [("ده ها", None, "EXACT", True)]),
     ("صدها نفر", [("صدها", None, "EXACT", True)]),
@@ -111,7 +110,7 @@ def test_parse_number(words, value):
     # not counts
     ("روز دوشنبه", []),
     ("سه شنبه", []),
-    ("سه‌شنبه", []),
+    ("سه\u200cشنبه", []),
     ("پنجمین حمله", []),
     ("بیست و پنجمین سالگرد", []),
     ("دهم دی", []),

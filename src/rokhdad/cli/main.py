@@ -111,6 +111,38 @@ def dates(file: str | None, published: str | None, as_json: bool) -> None:
 
 
 @app.command()
+@FILE_ARG
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date (accepted for symmetry; unused).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def entities(file: str | None, published: str | None, as_json: bool) -> None:
+    """People, organisations, armed groups, outlets, places and facilities in FILE.
+
+    Places and facilities come geocoded: coordinates, admin1, country, precision.
+    """
+    from rokhdad.entities import find_entities
+
+    with user_errors():
+        inputs.parse_date(published)
+        text = inputs.read_text(file)
+        rows = []
+        for e in find_entities(text):
+            row = {"text": e.text, "start": e.start, "end": e.end, "kind": e.kind.value,
+                   "name_en": e.name_en, "source": e.source.value, "entry_id": e.entry_id}
+            if e.place is not None:
+                row.update(lat=e.place.lat, lon=e.place.lon, admin1=e.place.admin1_en,
+                           country=e.place.country, precision=e.precision)
+            rows.append(row)
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for r in rows:
+            where = ""
+            if "lat" in r:
+                where = f"\t{r['lat']},{r['lon']}\t{r['admin1'] or ''}\t{r['country'] or ''}\tp{r['precision']}"
+            click.echo(f"{r['start']}-{r['end']}\t{r['kind']}\t{r['text']}\t{r['name_en'] or ''}{where}")
+
+
+@app.command()
 @click.argument("input_path", metavar="INPUT", required=False, default="-")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date of a .txt article.")
 @click.option("--id", "article_id", help="Article id for a .txt article (default: the file name).")

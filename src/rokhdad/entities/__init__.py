@@ -54,8 +54,7 @@ def entities_from(matcher: Matcher, text: str, normalized: Normalized | None = N
         normalized = normalize(text)
     key_text = build_key_text(normalized.text)
     candidates = apply_context(find_candidates(key_text, matcher), key_text)
-    readings = read_mentions(choose_mentions(candidates), normalized.text, key_text,
-                             matcher.gazetteer)
+    readings = read_mentions(choose_mentions(candidates), normalized.text, key_text, matcher)
     resolutions = resolve_places(readings, key_text)
     entities = [_entity(text, normalized, reading, resolution)
                 for reading, resolution in zip(readings, resolutions)]

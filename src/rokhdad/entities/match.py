@@ -141,6 +141,19 @@ class Matcher:
             automaton, payloads = compile_automaton(gazetteer)
         self.automaton = automaton
         self.payloads = payloads       # automaton value -> (len(key), key, entries, levels)
+        self._forces: dict[str, Entry] | None = None
+
+    def force_of(self, country: str | None) -> Entry | None:
+        """A country's military: the actor table's first state force for it, else ours."""
+        if self._forces is None:
+            forces: dict[str, tuple[int, int]] = {}
+            for index, row in enumerate(self.gazetteer.rows):
+                if row[1] == EntityKind.STATE_FORCE.value and row[7]:
+                    table_first = 0 if row[2] == EntitySource.ACTOR_TABLE.value else 1
+                    if (table_first, index) < forces.get(row[7], (2, 0)):
+                        forces[row[7]] = (table_first, index)
+            self._forces = {c: self.gazetteer.entry(i) for c, (_, i) in forces.items()}
+        return self._forces.get(country or "")
 
 
 def compile_automaton(gazetteer: Gazetteer) -> tuple[ahocorasick.Automaton, list[tuple]]:
@@ -196,13 +209,22 @@ def find_candidates(key_text: str, matcher: Matcher) -> list[Candidate]:
     return found
 
 
+SUFFIXES = frozenset({"ها", "های", "ی", "ای", "هایی"})  # «استان‌های» is one word split by ZWNJ
+
+
 def previous_word(key_text: str, start: int) -> str:
-    """The word before ``start`` in the matching copy ('' at the start)."""
+    """The word before ``start`` in the matching copy ('' at the start).
+
+    A plural or ezafe suffix written after a ZWNJ is joined back: «استان‌های» -> "استانهای".
+    """
     end = start
     while end > 0 and key_text[end - 1] == " ":
         end -= 1
     begin = key_text.rfind(" ", 0, end) + 1
-    return key_text[begin:end]
+    word = key_text[begin:end]
+    if word in SUFFIXES and begin > 1:
+        return previous_word(key_text, begin) + word
+    return word
 
 
 def apply_context(candidates: Iterable[Candidate], key_text: str) -> list[Candidate]:
@@ -359,6 +381,8 @@ def _is_outlet(key_text: str, start: int, end: int) -> bool:
     if before in OUTLET_BEFORE or key_text[max(0, start - 12) : start].split()[-2:] == ["نقل", "از"]:
         return True
     after = _next_words(key_text, end, 3)
+    if before == "به" and after.startswith("گفت"):
+        return True  # «به المیادین گفت»: told the channel
     return any(after.startswith(cue) for cue in OUTLET_AFTER)
 
 
@@ -379,7 +403,7 @@ def _is_attacker(text: str, key_text: str, start: int, end: int) -> bool:
 
 
 def read_mentions(mentions: Iterable[Candidate], text: str, key_text: str,
-                  gazetteer: Gazetteer) -> tuple[Reading, ...]:
+                  matcher: Matcher) -> tuple[Reading, ...]:
     """Decide what each chosen mention names; place readings keep all their candidates.
 
     Args:
@@ -388,14 +412,14 @@ def read_mentions(mentions: Iterable[Candidate], text: str, key_text: str,
     """
     readings = []
     for mention in mentions:
-        reading = _read(mention, text, key_text, gazetteer)
+        reading = _read(mention, text, key_text, matcher)
         if reading is not None:
             readings.append(reading)
     return tuple(readings)
 
 
-def _read(mention: Candidate, text: str, key_text: str, gazetteer: Gazetteer) -> Reading | None:
-    entries = [gazetteer.entry(i) for i in mention.entries]
+def _read(mention: Candidate, text: str, key_text: str, matcher: Matcher) -> Reading | None:
+    entries = [matcher.gazetteer.entry(i) for i in mention.entries]
     places = [e for e in entries if e.kind is EntityKind.PLACE]
     facilities = [e for e in entries if e.kind is EntityKind.FACILITY]
     actors = sorted((e for e in entries if e.kind not in (EntityKind.PLACE, EntityKind.FACILITY)),
@@ -417,8 +441,9 @@ def _read(mention: Candidate, text: str, key_text: str, gazetteer: Gazetteer) ->
     countries = [e for e in places if e.place and e.place.kind == "country"]
     if countries and _is_attacker(text, key_text, start, end):
         forces = [e for e in actors if e.kind is EntityKind.STATE_FORCE]
-        if forces:
-            return reading(EntityKind.STATE_FORCE, forces, "country named as the attacker")
+        force = forces[0] if forces else matcher.force_of(countries[0].country)
+        if force is not None:
+            return reading(EntityKind.STATE_FORCE, [force], "country named as the attacker")
         country = countries[0]
         return reading(EntityKind.STATE_FORCE, [country], "country named as the attacker",
                        f"Military Forces of {country.name_en}")

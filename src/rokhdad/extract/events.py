@@ -7,6 +7,7 @@ incident, and returns frozen ``Event`` records whose spans are original offsets.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -79,13 +80,33 @@ class Extractor:
         self.phrases = PhraseFinder(ctx, rules.grammar)
         self.builder = ParticipantBuilder(ctx)
         self.article_blames: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = []
+        self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
 
     # --- cues --------------------------------------------------------------
+    def _hits(self, key: str, regex: re.Pattern[str]) -> tuple[list[int], list[tuple[int, int]]]:
+        """Every match of a rule over the whole text, once per article (starts, spans)."""
+        hits = self._cache.get(key)
+        if hits is None:
+            spans = [m.span() for m in regex.finditer(self.text)]
+            hits = ([a for a, _ in spans], spans)
+            self._cache[key] = hits
+        return hits
+
+    def _in_range(self, key: str, regex: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+        starts, spans = self._hits(key, regex)
+        i = bisect.bisect_left(starts, start)
+        out = []
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] <= end:
+                out.append(spans[i])
+            i += 1
+        return out
+
     def cue_matches(self, kinds: tuple[str, ...], start: int, end: int) -> list[tuple[int, int, Cue]]:
         out = []
         for cue in self.rules.cues_of(*kinds):
-            for m in cue.regex.finditer(self.text, start, end):
-                out.append((m.start(), m.end(), cue))
+            for s, e in self._in_range(cue.id, cue.regex, start, end):
+                out.append((s, e, cue))
         return sorted(out, key=lambda x: x[0])
 
     def segment_of(self, sentence: SentenceView, position: int) -> tuple[int, int]:
@@ -112,8 +133,8 @@ class Extractor:
     def triggers_in(self, sentence: SentenceView) -> list[tuple[int, int, Trigger]]:
         found = []
         for trig in self.rules.triggers:
-            for m in trig.regex.finditer(self.text, sentence.norm_start, sentence.norm_end):
-                found.append((m.start(), m.end(), trig))
+            for s, e in self._in_range(trig.id, trig.regex, sentence.norm_start, sentence.norm_end):
+                found.append((s, e, trig))
         # find, then choose: longest first, no overlaps; strong beats weak at equal length
         found.sort(key=lambda x: (x[0] - x[1], not x[2].strong, x[0]))
         taken: list[tuple[int, int]] = []
@@ -157,8 +178,8 @@ class Extractor:
     def weapons_in(self, start: int, end: int) -> list[tuple[int, int, str, str, str]]:
         found = []
         for w in self.rules.weapons:
-            for m in w.regex.finditer(self.text, start, end):
-                found.append((m.start(), m.end(), w.weapon, w.mode, w.id))
+            for s, e in self._in_range(w.id, w.regex, start, end):
+                found.append((s, e, w.weapon, w.mode, w.id))
         found.sort(key=lambda x: (x[0] - x[1], x[0]))
         kept, taken = [], []
         for item in found:
@@ -508,6 +529,11 @@ class Extractor:
                         draft.mode, draft.mode_rule = wmode, wid
                     draft.count = self.count_before(ws, start)
                 self.casualties_in(segment_view, draft)
+                if draft.mode is None:
+                    for cue in self.rules.modes:
+                        if cue.regex.search(self.text, start, end):
+                            draft.mode, draft.mode_rule = cue.mode, cue.id
+                            break
             segment = SentenceView(sentence.index, start, end, sentence.token_start, sentence.token_end,
                                    sentence.headline)
             self.choose_place(segment, draft, [p for chain in speakers for p in chain] + draft.actors)

@@ -54,6 +54,13 @@ class Weapon:
 
 
 @dataclass(frozen=True, slots=True)
+class ModeCue:
+    id: str
+    regex: re.Pattern[str]
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
 class Cue:
     id: str
     regex: re.Pattern[str]
@@ -243,6 +250,20 @@ def parse_weapons(source: _Source) -> tuple[Weapon, ...]:
     return tuple(out)
 
 
+def parse_modes(source: _Source) -> tuple[ModeCue, ...]:
+    macros = _macros(source)
+    if source.section("modes", required=False) is None:
+        return ()
+    entries = source.entries("modes", {"id": True, "pattern": True, "mode": True})
+    _check_ids(source, entries)
+    out = []
+    for node, d in entries:
+        if d["mode"] not in MODES[EventType.ASSAULT]:
+            raise source.error(node, f"mode '{d['mode']}' is not an ASSAULT mode")
+        out.append(ModeCue(d["id"], compile_pattern(source, node, d["pattern"], macros), d["mode"]))
+    return tuple(out)
+
+
 def parse_cues(source: _Source) -> tuple[Cue, ...]:
     macros = _macros(source)
     entries = source.entries("cues", {"id": True, "pattern": True, "kind": True, "who": False})
@@ -288,17 +309,27 @@ class RuleSet:
     weapons: tuple[Weapon, ...]
     cues: tuple[Cue, ...]
     grammar: PhraseGrammar
+    modes: tuple[ModeCue, ...] = ()
 
     def cues_of(self, *kinds: str) -> tuple[Cue, ...]:
-        return tuple(c for c in self.cues if c.kind in kinds)
+        by_kinds = _CUES_BY_KINDS.setdefault(id(self.cues), {})
+        found = by_kinds.get(kinds)
+        if found is None:
+            found = by_kinds[kinds] = tuple(c for c in self.cues if c.kind in kinds)
+        return found
+
+
+_CUES_BY_KINDS: dict[int, dict[tuple[str, ...], tuple[Cue, ...]]] = {}  # RuleSet is frozen: cache outside
 
 
 @functools.lru_cache(maxsize=1)
 def load_rules() -> RuleSet:
     """Load and validate every rule file shipped with the package (cached)."""
+    weapons_file = _read("weapons.yaml")
     return RuleSet(
         triggers=parse_triggers(_read("triggers.yaml")),
-        weapons=parse_weapons(_read("weapons.yaml")),
+        weapons=parse_weapons(weapons_file),
+        modes=parse_modes(weapons_file),
         cues=parse_cues(_read("cues.yaml")),
         grammar=parse_grammar(_read("participants.yaml")),
     )

@@ -53,7 +53,7 @@ MONTH_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "مارس": _ANY[:3],
     "مه": _ANY[:3],                              # fog
     "اوت": _ANY[:3],                             # a throw-in
-    "می": (frozenset({"year"}),),                # the verb prefix: "۲۰ می‌شود"
+    "می": (frozenset({"year"}),),                # the verb prefix: "۲۰ می\u200cشود"
     "صفر": (frozenset({"month"}), frozenset({"day", "year"})),  # zero: "حذف ۴ صفر"
 }
 # "N تیر" is also N bullets: not a date when one of these follows and no year or ماه does.
@@ -182,7 +182,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "relative.ago": re.compile(
         f"{_START}(?P<count>{_COUNT}){_SEP}+(?P<unit>{alternation(TIME_UNITS)})"
-        f"{_SEP}+(?P<direction>{alternation([*AGO, *FROM_NOW, *UNRESOLVED])}){_END}{_NOT_BEFORE_EVENT}"
+        f"{_SEP}+(?P<direction>{alternation([*AGO, *FROM_NOW, *UNRESOLVED])}){_END}"
+        f"{_NOT_BEFORE_EVENT}"
     ),
     "relative.week": re.compile(
         f"{_START}(?:(?:{_EDGE}){_SEP}+)?(?P<word>{alternation(RELATIVE_WEEKS)}){_END}"
@@ -304,7 +305,7 @@ def _month_value(calendar: Calendar, year: int, month: int) -> str | None:
 
 
 def _year_value(calendar: Calendar, year: int) -> str | None:
-    """A calendar's year as the Gregorian year holding most of it (the one its 7th month starts in)."""
+    """A calendar's year as the Gregorian year holding most of it (where its 7th month starts)."""
     middle = CALENDARS[calendar].to_gregorian(year, 7, 1)
     return None if middle is None else f"{middle.year:04d}"
 
@@ -663,10 +664,12 @@ def find_dates(text: str, published: dt.date | None, *,
                 continue
             resolution = resolve(match, published, source)
             if resolution is not None:
-                candidates.append(_Candidate(match.start(), match.end(), priority, rule, resolution))
+                candidates.append(
+                    _Candidate(match.start(), match.end(), priority, rule, resolution))
     mentions = []
     for c in _choose(candidates):
         start, end = work.to_original(c.start, c.end)
         value, precision, calendar = c.resolution
-        mentions.append(DateMention(start, end, text[start:end], value, precision, calendar, c.rule))
+        mentions.append(
+            DateMention(start, end, text[start:end], value, precision, calendar, c.rule))
     return tuple(mentions)

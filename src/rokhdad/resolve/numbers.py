@@ -39,7 +39,7 @@ SCALES = {
     "بیلیون": 1_000_000_000, "تریلیون": 1_000_000_000_000,
 }
 HALF = {"نیم": 0.5}
-# Vague counts: a count is meant, but no number ("ده‌ها کشته"): value None, vague=True.
+# Vague counts: a count is meant, but no number ("ده\u200cها کشته"): value None, vague=True.
 VAGUE = (
     "ده ها", "صد ها", "هزار ها", "هزاران", "میلیون ها", "میلیونها", "میلیارد ها",
     "چندین", "چند", "تعدادی", "شماری", "عده ای", "عده ی",
@@ -48,7 +48,7 @@ VAGUE = (
 SOME = ("اندی", "خرده ای", "چند")
 # Ordinals the suffix rule below does not cover (سه -> سوم, not سهم).
 IRREGULAR_ORDINALS = {"سوم": 3, "سومین": 3, "اول": 1, "اولین": 1, "نخست": 1, "نخستین": 1}
-ORDINAL_SUFFIX = "(?:\u200c?(?:امین|ام)|مین|م)"  # پنجم، پنجمین، سی‌ام، سی‌امین
+ORDINAL_SUFFIX = "(?:\u200c?(?:امین|ام)|مین|م)"  # پنجم، پنجمین، سی\u200cام، سی\u200cامین
 
 # Words that are numbers only inside a longer number: alone, "نه" is mostly "no".
 NOT_ALONE = frozenset({"نه"})
@@ -71,7 +71,7 @@ def _atoms(phrase: str) -> list[str]:
     """A table phrase as regex atoms: one per letter, one per gap between words.
 
     A gap may be a space, a ZWNJ or nothing; after a word ending in ه it may also
-    hold the ezafe ی ("هفته‌ی گذشته", "هفته ی گذشته").
+    hold the ezafe ی ("هفته\u200cی گذشته", "هفته ی گذشته").
     """
     words = phrase.split(" ")
     atoms = [re.escape(c) for c in words[0]]
@@ -84,7 +84,7 @@ def _atoms(phrase: str) -> list[str]:
 
 
 def phrase_pattern(phrase: str) -> str:
-    """Regex for one table phrase: each space may be a space, a ZWNJ or nothing.
+    r"""Regex for one table phrase: each space may be a space, a ZWNJ or nothing.
 
     >>> bool(re.fullmatch(phrase_pattern("دی ماه"), "دی\u200cماه"))
     True
@@ -124,7 +124,7 @@ _EZAFE = re.compile(f"(?<=ه)[ {ZWNJ}]?ی(?=[ {ZWNJ}]|$)")
 
 
 def squash(phrase: str) -> str:
-    """The lookup key of a table phrase or of its match: no spaces, ZWNJ or ezafe.
+    r"""The lookup key of a table phrase or of its match: no spaces, ZWNJ or ezafe.
 
     >>> squash("هفته\u200cی گذشته") == squash("هفته گذشته") == "هفتهگذشته"
     True
@@ -164,7 +164,8 @@ _TOKEN = re.compile(
     + f"|(?P<some>{alternation(SOME)})(?![\\w{ZWNJ}])"
     + f"|(?P<irregular>{alternation(IRREGULAR_ORDINALS)})(?![\\w{ZWNJ}])"
     + f"|(?P<word>{alternation(WORD_VALUES)})(?P<word_ord>{ORDINAL_SUFFIX}(?![\\w{ZWNJ}]))?"
-    # a ZWNJ after a number word makes a compound (سه‌شنبه، ده‌ها) unless "و" or a scale follows
+    # a ZWNJ after a number word makes a compound (سه\u200cشنبه، ده\u200cها) unless "و"
+    # or a scale follows; "سه شنبه" with a space is Tuesday too
     + f"(?![\\w])(?!{ZWNJ}(?!و[ {ZWNJ}]|{_SCALE}))(?![ {ZWNJ}]*شنبه))"
 )
 _SPACE_GAP = re.compile(f"[ {ZWNJ}]*")
@@ -314,12 +315,12 @@ def _read(tokens: list[_Token], gaps: list[str | None], first: int) -> _Reading 
         elif kind == "hundred" and token.key == "صد" and gap == "space" and slot == "unit":
             group *= 100  # "یک صد", "دو صد"
             slot = "hundred"
-        elif gap == "and" and slot == "scale" and kind in ("digits", "unit", "teen", "ten", "hundred"):
+        elif gap == "and" and slot == "scale" and kind in GROUP_STARTS:
             group, slot = token.value, kind  # a new group after a scale
         elif gap == "and" and kind in ("ten", "teen", "unit") and _follows(slot, token):
             group += token.value
             slot = kind
-        elif gap == "and" and kind == "half" and slot in ("unit", "teen", "ten", "hundred", "digits"):
+        elif gap == "and" and kind == "half" and slot in GROUP_STARTS:
             group += 0.5
             slot = "half"
         elif gap == "and" and kind == "half" and slot == "scale":
@@ -333,6 +334,9 @@ def _read(tokens: list[_Token], gaps: list[str | None], first: int) -> _Reading 
             break
         i += 1
     return best
+
+
+GROUP_STARTS = frozenset({"digits", "unit", "teen", "ten", "hundred"})  # kinds a group opens with
 
 
 def _follows(slot: str, token: _Token) -> bool:
@@ -351,13 +355,14 @@ def _qualifier(text: str, start: int) -> tuple[int, Qualifier]:
 
 
 def find_quantities(text: str, *, normalized: Normalized | None = None) -> tuple[Quantity, ...]:
-    """Every number and count in ``text``, with its qualifier; spans into ``text``.
+    r"""Every number and count in ``text``, with its qualifier; spans into ``text``.
 
-    Ordinals ("پنجم", "۱۵ام") are not counts and are skipped; vague counts ("ده‌ها")
+    Ordinals ("پنجم", "۱۵ام") are not counts and are skipped; vague counts ("ده\u200cها")
     have ``value`` None and ``vague`` True.
 
-    >>> [(q.text, q.value, q.qualifier.name) for q in find_quantities("دست‌کم ۱۲ کشته و ده‌ها زخمی")]
-    [('دست\u200cکم ۱۲', 12, 'AT_LEAST'), ('ده\u200cها', None, 'EXACT')]
+    >>> found = find_quantities("دست\u200cکم ۱۲ کشته و ده\u200cها زخمی")
+    >>> [(q.text, q.value, q.qualifier.name, q.vague) for q in found]
+    [('دست\u200cکم ۱۲', 12, 'AT_LEAST', False), ('ده\u200cها', None, 'EXACT', True)]
     """
     work = normalized if normalized is not None else normalize(text)
     _check(work, text)
@@ -386,11 +391,11 @@ def find_quantities(text: str, *, normalized: Normalized | None = None) -> tuple
 
 
 def parse_number(words: str) -> int | float | None:
-    """The value of a number written in digits, words or both; None if it is not one number.
+    r"""The value of a number written in digits, words or both; None if it is not one number.
 
     >>> parse_number("بیست و پنج"), parse_number("یک و نیم"), parse_number("۱٬۲۰۰")
     (25, 1.5, 1200)
-    >>> parse_number("ده‌ها") is None, parse_number("پنجم") is None
+    >>> parse_number("ده\u200cها") is None, parse_number("پنجم") is None
     (True, True)
     """
     source = " ".join(words.translate(chars.ONE_TO_ONE).split())

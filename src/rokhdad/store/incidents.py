@@ -4,8 +4,10 @@ Two mentions can be one incident when: same type; their possible dates overlap w
 ``DATE_TOLERANCE_DAYS`` (complete linkage: with *every* member); their places agree (the
 same entry or facility name, points ≤ ``MAX_DISTANCE_KM`` apart, or a province/country
 that contains the other); no role reversal (one's attacker is the other's target); they
-come from different articles; and something positive ties them (a strong place match or
-a shared participant). Each mention joins the best-scoring open incident or founds one.
+come from different articles (unless one article split an incident: same named place, same
+day); and something positive ties them: a named place (the same
+one, or points nearby), or else the same attacker *and* the same target. Each mention
+joins the best-scoring open incident or founds one.
 
 Invariant: incidents are a pure function of the set of current mentions. Mentions are
 taken in a canonical order (first possible day, then id) and each decision looks only
@@ -154,6 +156,12 @@ def role_reversal(a: Features, b: Features) -> bool:
     return bool(a.perpetrators & b.victims) or bool(a.victims & b.perpetrators)
 
 
+def _duplicate(a: Features, b: Features, place: float) -> bool:
+    """Two mentions of one article at the same named place on the same day: the extractor
+    split one incident (GUIDELINES: one record per incident per article), not two incidents."""
+    return place >= 3.0 and not a.undated and a.start == a.end == b.start == b.end
+
+
 @dataclass
 class Cluster:
     """An incident while merging (mutable; written out as an ``Incident``)."""
@@ -178,10 +186,11 @@ class Cluster:
 
 def score(mention: Features, cluster: Cluster) -> float | None:
     """How well ``mention`` fits ``cluster``; None when a rule excludes it."""
-    if mention.type != cluster.type or mention.article in cluster.articles:
+    if mention.type != cluster.type:
         return None
     best_place = 0.0
     shared = 0.0
+    both_sides = False
     same_day = 0.0
     for member in cluster.members:
         if not dates_overlap(mention, member) or role_reversal(mention, member):
@@ -189,13 +198,20 @@ def score(mention: Features, cluster: Cluster) -> float | None:
         place = place_score(mention, member)
         if place is None:
             return None
+        if member.article == mention.article and not _duplicate(mention, member, place):
+            return None  # one article reports each incident once (GUIDELINES §1)
         best_place = max(best_place, place)
-        overlap = 1.5 * bool(mention.perpetrators & member.perpetrators) + bool(mention.victims & member.victims)
-        shared = max(shared, overlap)
+        doers = bool(mention.perpetrators & member.perpetrators)
+        victims = bool(mention.victims & member.victims)
+        shared = max(shared, 1.5 * doers + victims)
+        both_sides = both_sides or (doers and victims)
         if not mention.undated and mention.start == mention.end == member.start == member.end:
             same_day = 0.5
-    if best_place < 1.0 and shared == 0.0:
-        return None     # nothing positive ties them
+    if best_place < 1.0 and not both_sides:
+        # No named place ties them (unknown, or only a province or country): then the
+        # same attacker *and* the same target must, or every strike by one force in a
+        # country the same week would become one incident.
+        return None
     recency = 0.0
     if mention.undated:  # a follow-up without a date: the latest incident before it
         recency = -max(0, mention.end - cluster.max_end) / 100

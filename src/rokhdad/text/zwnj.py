@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import re
-from dataclasses import dataclass
+from itertools import accumulate, compress, repeat
+from operator import and_, is_, ne, or_
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
 
@@ -30,6 +32,8 @@ AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "ای�
 LONE_SUFFIXES = ANY_SUFFIXES | {"ی"}
 # Verb prefixes followed by a ZWNJ: (بر|در|...)?(ن)?می + verb.
 VERB_PREFIX = re.compile("(?:بر|در|فرو|باز|فرا|وا)?ن?می")
+VERB_PREFIXES = frozenset(p + n + "می" for p in ("", "بر", "در", "فرو", "باز", "فرا", "وا")
+                          for n in ("", "ن"))
 # Personal endings after a verb stem (کن+د، کرد+ند); a bare past stem ends in د or ت.
 VERB_ENDINGS = ("", "م", "ی", "د", "یم", "ید", "ند")
 VERB_SHAPE = re.compile(r".{2,}(?:[دتمی]|یم|ید|ند)")
@@ -70,12 +74,23 @@ class Lexicon:
     bound_before: frozenset[str]  # parts that rarely stand alone (بی): glue to the right
     glue: frozenset[str]          # "a b" pairs written as one word
     apart: frozenset[str]         # "a b" pairs kept apart although a rule would glue them
+    # Derived: a gap is looked at only when its left word is in heads or its right word
+    # in tails, so most gaps cost two set lookups.
+    heads: frozenset[str] = field(init=False)
+    tails: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        glue_heads = {pair.partition(" ")[0] for pair in self.glue}
+        object.__setattr__(self, "heads", frozenset(VERB_PREFIXES | self.bound_before | glue_heads))
+        object.__setattr__(self, "tails", frozenset(
+            VERB_PREFIXES | LONE_SUFFIXES | AFTER_HEH_SUFFIXES | self.bound_after))
 
     @classmethod
     def empty(cls, **tables) -> Lexicon:
         """A lexicon with only the given tables filled (for tests and the build)."""
         dicts = ("joined", "suffixes", "prefixes", "shares")  # the rest are frozensets
-        fields = {name: ({} if name in dicts else frozenset()) for name in cls.__slots__}
+        fields = {name: ({} if name in dicts else frozenset())
+                  for name in cls.__dataclass_fields__ if cls.__dataclass_fields__[name].init}
         return cls(**(fields | tables))
 
 
@@ -280,9 +295,9 @@ def glues(a: str, b: str, lexicon: Lexicon) -> bool:
 
 def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
     """2: an affix no one writes apart on purpose (می ..., ... ها); 1: a usual compound; 0: apart."""
-    if VERB_PREFIX.fullmatch(b) is not None:  # سر می‌زند: only a preverb joins می (برمی)
-        return WEAK if VERB_PREFIX.fullmatch(a + b) and f"{a} {b}" in lexicon.glue else 0
-    if VERB_PREFIX.fullmatch(a) is not None:
+    if b in VERB_PREFIXES:  # سر می‌زند: only a preverb joins می (برمی)
+        return WEAK if a + b in VERB_PREFIXES and f"{a} {b}" in lexicon.glue else 0
+    if a in VERB_PREFIXES:
         if f"{a} {b}" in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
             return 0  # the month می: "ماه می گذشته"
         return STRONG
@@ -310,35 +325,38 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
     pieces = _WORD.split(text)  # separator, word, separator, word, ..., separator
     if len(pieces) < 2:
         return text, offsets
-    if len(_word_cache) > _CACHE_LIMIT:
-        _word_cache.clear()
+    # The loops below run over C-level maps: a per-word Python loop costs too much.
+    words = pieces[1::2]
+    fixes = list(map(_word_cache.get, words))
+    for k in compress(range(len(words)), map(is_, fixes, repeat(None))):
+        fixes[k] = _repair_cached(words[k], lexicon)
+    starts = list(accumulate(map(len, pieces)))  # word k spans starts[2k]..starts[2k+1]
     word_edits: list[tuple[int, int, str, int]] = []  # (start, end, replacement, strength)
+    for k in compress(range(len(words)), map(ne, fixes, words)):
+        strength = STRONG if words[k] in lexicon.standard else WEAK
+        word_edits.extend((s, e, new, strength)
+                          for s, e, new in _insertions(words[k], fixes[k], starts[2 * k]))
     gap_edits: list[tuple[int, int, str, int]] = []
-    written = 0  # words the writer already gave a visible ZWNJ
-    position = len(pieces[0])
-    last = len(pieces) - 2
-    for i in range(1, len(pieces), 2):
-        word = pieces[i]
-        end = position + len(word)
-        if ZWNJ in word:
-            written += 1
-        elif len(word) > 2:
-            fixed = _word_cache.get(word)
-            if fixed is None:
-                fixed = _word_cache[word] = repair_word(word, lexicon)
-            if fixed != word:
-                strength = STRONG if word in lexicon.standard else WEAK
-                word_edits.extend((s, e, new, strength)
-                                  for s, e, new in _insertions(word, fixed, position))
-        if i < last and pieces[i + 1] == " ":
-            strength = _glue_strength(word, pieces[i + 2], lexicon)
-            if strength:
-                gap_edits.append((end, end + 1, _seam(word), strength))
-        position = end + len(pieces[i + 1])
+    triggered = map(or_, map(lexicon.heads.__contains__, words[:-1]),
+                    map(lexicon.tails.__contains__, words[1:]))
+    spaced = map(" ".__eq__, pieces[2:-1:2])
+    for k in compress(range(len(words) - 1), map(and_, triggered, spaced)):
+        strength = _glue_strength(words[k], words[k + 1], lexicon)
+        if strength:
+            end = starts[2 * k + 1]
+            gap_edits.append((end, end + 1, _seam(words[k]), strength))
     if not word_edits and not gap_edits:
         return text, offsets
-    edits = _follow_habit(word_edits, gap_edits, written)
+    edits = _follow_habit(word_edits, gap_edits, written=text.count(ZWNJ))
     return _splice(text, offsets, edits)
+
+
+def _repair_cached(word: str, lexicon: Lexicon) -> str:
+    if len(_word_cache) > _CACHE_LIMIT:
+        _word_cache.clear()
+    fixed = word if ZWNJ in word or len(word) < 3 else repair_word(word, lexicon)
+    _word_cache[word] = fixed
+    return fixed
 
 
 def _follow_habit(word_edits: list[tuple[int, int, str, int]],
