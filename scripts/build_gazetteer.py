@@ -58,7 +58,7 @@ PROMINENT_POPULATION_FOCUS = 500_000
 # mostly the word: a direction, "financial", "Monday", a surname. Only after شهر/استان/کشور.
 GENERIC_WORDS = frozenset(
     "شمال جنوب شرق غرب مرکز شمالی جنوبی شرقی غربی مرکزی میانه میدان مالی چک دوشنبه "
-    "احمدی اسماعیلی صالح مردان سینه اندیشه امان جهان".split())
+    "احمدی اسماعیلی صالح مردان سینه اندیشه امان جهان میادین".split())  # میادین: "fields"
 # CLDR "regions" that are organisations or not places at all.
 NOT_PLACES = frozenset({"cldr:001", "cldr:EU", "cldr:EZ", "cldr:UN", "cldr:QO"})
 IMPORTANT_POPULATION_FOCUS = 100_000
@@ -395,7 +395,8 @@ def main() -> None:
     log.info("read %d places", len(places))
     assign_admin1(places)
     places = merge_towns(places)
-    places = [p for p in places if keep_place(p)]
+    # CLDR also names territories ISO 3166 lacks (AC, EA, IC …): no ISO3, no entry
+    places = [p for p in places if keep_place(p) and (p.kind == "region" or p.cc in iso3)]
     for p in places:
         drop_weak_aliases(p)
     drop_conflicting_aliases(places)

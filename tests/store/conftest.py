@@ -116,3 +116,27 @@ def cli():
     def invoke(*args: str, input: str | bytes | None = None, env: dict | None = None):
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
     return invoke
+
+
+@pytest.fixture
+def rokhdad(capsys, monkeypatch):
+    """Run ``rokhdad ARGS`` in-process through ``main.run`` (one-line errors and all):
+    returns (exit status, stdout, stderr)."""
+    from rokhdad.cli import dataset
+    from rokhdad.cli.main import app, run
+
+    dataset.register(app)
+
+    def invoke(*args: str, stdin: bytes | None = None):
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+        capsys.readouterr()
+        try:
+            code = run(list(args))
+        except SystemExit as exited:  # user_errors() exits 1 after printing its line
+            code = exited.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke

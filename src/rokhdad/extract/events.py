@@ -26,6 +26,8 @@ NAMED_PLACE = re.compile(
     "(?P<name>(?:ال|أم|ام|ابو|أبو|تل|عین|دیر|رأس|راس)?[\\s\u200c]?[^\\s\u200c\"«»،,.؛:()]{2,}"
     "(?:(?<=^)|(?<=[\"«])[^\"«»،,.؛:()]{0,20}?)?)[\"»]?")
 PLURAL_REPORT = re.compile("(?<![\\w\u200c])(?:حملات|حملاتی|پایگاه[\u200c ]?های|پایگاه[\u200c ]?ها|مواضع)(?![\\w\u200c])")
+OWNER_BEFORE = "(?:حمایت|وابسته به|هوادار|طرفدار|متحد|متحدان|مزدوران|پایگاه|پایگاه[\u200c ]?های|نیروهای|نیروی|ارتش|سفارت|کنسولگری|مواضع|جنگنده[\u200c ]?های|نظامیان|سربازان|دولت|وزارت)[\\s\u200c]*$"
+PLACE_NOUN_BEFORE = re.compile("(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|مناطق|پایگاه|استان)[\\s\u200c]*[\"«]?[\\s\u200c]*$")
 VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
@@ -68,6 +70,7 @@ class Draft:
     strong: bool = False
     reference: bool = False   # triggers only inside a claim or blame ("مسئولیت حمله … را")
     summary: bool = False     # places in several countries and none specific: an overview
+    retaliation: bool = False  # "در واکنش به این حملات …": answers another incident
 
 
 class Extractor:
@@ -253,15 +256,19 @@ class Extractor:
                 else entity.place.kind
             rank = PLACE_RANK.get(kind, 3)
             before = self.text[max(start, loc.norm_start - 14):loc.norm_start]
-            if re.search(r"(?:در|به|روستای|شهر|استان|پایگاه|منطقه|شهرک)[\s\u200c\"«]*$", before):
+            if re.search(r"(?:در|به|روستای|شهر|استان|منطقه|شهرک)[\s\u200c\"«]*$", before):
                 rank += 0.5
-            if re.search(r"(?:حومه|توابع|اطراف|نزدیکی|شمال|جنوب|شرق|غرب|کیلومتری)[\s\u200c]+(?:شهر[\s\u200c]+)?[\"«]?$", before):
+            if kind == "country" and re.search(OWNER_BEFORE, before):
+                continue  # "پایگاه آمریکا", "نیروهای ترکیه": the owner, not the place
+            if re.search(r"(?:حومه|توابع|اطراف|نزدیکی|شمال|جنوب|شرق|غرب|کیلومتری|سمت|سوی)[\s\u200c]+(?:شهرک[\s\u200c]+|شهر[\s\u200c]+|روستای[\s\u200c]+|منطقه[\s\u200c]+)?[\"«]?$", before):
                 rank -= 1.5  # a reference point, not where it happened
             out.append((rank, loc))
         for m in NAMED_PLACE.finditer(self.text, start, end):
             name_start, name_end = m.span("name")
-            if any(loc.norm_start <= name_start < loc.norm_end for loc in known):
-                continue
+            if any(loc.norm_start <= name_start < loc.norm_end
+                   and (loc.item.kind is EntityKind.FACILITY or loc.item.place.kind in ("populated_place", "facility"))
+                   for loc in known):
+                continue  # the gazetteer knows this village or town
             if any(s <= name_start < e for s, e in blocked):
                 continue
             name = m.group("name")
@@ -276,17 +283,24 @@ class Extractor:
                             reason=f"named after '{m.group('noun')}', not in the gazetteer; area of "
                                    f"{ref_place.name_fa if ref_place else 'unknown'}")
             rank = PLACE_RANK["populated_place"] + 0.6
+            if re.search(r"(?:حومه|توابع|اطراف|نزدیکی|سمت|سوی)[\s\u200c]*$", self.text[max(start, m.start() - 10):m.start()]):
+                rank -= 1.5
             out.append((rank, Located(name_start, name_end, entity)))
         return out
 
     def choose_place(self, sentence: SentenceView, draft: Draft, exclude: list[Phrase]) -> None:
+        clauses = [self.clause_of(sentence, ts) for ts, _, _ in draft.triggers]
         for rank, loc in self.place_candidates(sentence.norm_start, sentence.norm_end, exclude):
+            if any(cs <= loc.norm_start < ce for cs, ce in clauses):
+                rank += 0.75  # named in the clause that states the incident
             if rank > draft.place_rank:
                 draft.place, draft.place_rank = loc, rank
 
     def coordinated_places(self, start: int, end: int, exclude: list[Phrase]) -> list[tuple[float, Located]]:
         """Specific places joined by "و" in one clause ("روستاهای X … و روستای Y")."""
-        cands = sorted((c for c in self.place_candidates(start, end, exclude) if c[0] >= PLACE_RANK["populated_place"]),
+        cands = sorted((c for c in self.place_candidates(start, end, exclude)
+                        if c[0] >= PLACE_RANK["populated_place"] and PLACE_NOUN_BEFORE.search(
+                            self.text[max(start, c[1].norm_start - 14):c[1].norm_start])),
                        key=lambda c: c[1].norm_start)
         groups: list[list[tuple[float, Located]]] = []
         for c in cands:
@@ -411,8 +425,14 @@ class Extractor:
                     if head is None:
                         break
                     target = head
-                if target:
+                while target:
                     draft.targets.append(target)
+                    # coordination: "نیروهای ائتلاف و نیروهای دموکراتیک سوریه را"
+                    head = self.text[max(c_start, target.norm_start - 4):target.norm_start]
+                    if not re.search(r"(?<![\w\u200c])و[\s\u200c]+$", head):
+                        break
+                    cut = target.norm_start - len(head) + head.rfind("و")
+                    target = free(self.phrases.before(cut, c_start))
             to = list(re.finditer(r"(?<![\w\u200c])به(?:[\s\u200c]+داخل)?[\s\u200c]+", self.text[c_start:start]))
             if to:
                 target = free(self.phrases.after(c_start + to[-1].end(), start))
@@ -491,16 +511,18 @@ class Extractor:
         if not kept:
             self.article_blames.extend(blames)
             return []
+        # one draft per trigger, or per trigger group inside one clause; merging decides the rest
         by_type: dict[tuple[EventType, int], list] = {}
         for item in kept:
-            by_type.setdefault((item[2].type, self.segment_of(sentence, item[0])[0]), []).append(item)
+            by_type.setdefault((item[2].type, self.clause_of(sentence, item[0])[0]), []).append(item)
         source_spans = [(p.norm_start, p.norm_end) for chain in speakers for p in chain]
         drafts = []
         for (event_type, seg_start), items in by_type.items():
             seg_start, seg_end = self.segment_of(sentence, items[0][0])
             start, end = seg_start, seg_end
             draft = Draft(event_type, sentence.index, sentence.headline, items, [],
-                          anaphoric=bool(self.cue_matches(("anaphora",), start, end)))
+                          anaphoric=bool(self.cue_matches(("anaphora",), start, end)),
+                          retaliation=bool(self.cue_matches(("retaliation",), start, end)))
             draft.strong = any(t.strong for _, _, t in items)
             cue_spans = [(cs, ce) for cs, ce, _ in self.cue_matches(("claim", "blame", "claim_negated", "denial"), start, end)]
             draft.reference = all(any(cs <= ts and te <= ce + 1 for cs, ce in cue_spans)

@@ -32,13 +32,19 @@ def _place_country(d: Draft) -> str | None:
     return d.place.item.place.country
 
 
+GENERIC_WORDS = frozenset({"نیروهای", "نیروی", "نیروها", "این", "آن", "یک", "و", "از", "به", "مورد", "حمایت",
+                           "تحت", "وابسته", "گروه", "گروه\u200cهای", "عناصر", "افراد", "مسلح", "شبه\u200cنظامیان",
+                           "های", "ها", "مواضع", "پایگاه", "مقر", "رهبری"})
+
+
 def _keys(phrases: list[Phrase]) -> set[str]:
+    """Words and table ids that identify a side (generic nouns left out)."""
     out = set()
     for p in phrases:
-        out.add(name_key(p.text))
-        e = p.main_entity
-        if e is not None:
-            out.add(e.entry_id or name_key(e.text))
+        out.update(w for w in p.text.replace("\u200c", " ").split() if w not in GENERIC_WORDS and len(w) > 2)
+        for e in p.entities:
+            if e.entry_id is not None and e.kind.value != "place":
+                out.add(e.entry_id)
     return out
 
 
@@ -109,6 +115,8 @@ def dates_compatible(a: Draft, b: Draft) -> bool:
 
 
 def compatible(a: Draft, b: Draft) -> bool:
+    if b.retaliation and not a.retaliation and b.sentence != a.sentence:
+        return False  # a response is its own incident
     return (a.type is b.type and a.optional == b.optional and places_compatible(a, b)
             and sides_compatible(a, b) and dates_compatible(a, b))
 
@@ -126,13 +134,15 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
         target = None
         if same and same[-1].sentence == d.sentence:
             target = same[-1]
-        if target is None and d.anaphoric and same and (extractor.supported(d) or extractor.informative(d)):
+        if target is None and d.anaphoric and same and not d.summary \
+                and (extractor.supported(d) or extractor.informative(d)):
             target = same[-1]
         if target is None and specific(d):
             # the same named place, or an earlier report of the incident without one
             target = next((e for e in reversed(same) if _place_id(e) == _place_id(d)), None) \
                 or next((e for e in reversed(same) if not specific(e)), None)
-        if target is None and not specific(d) and same:
+        if target is None and not specific(d) and same and not d.summary \
+                and (extractor.supported(d) or extractor.informative(d)):
             # a report without a specific place adds to the incident it is compatible with
             target = same[-1]
         if target is not None:

@@ -110,6 +110,7 @@ class PhraseFinder:
         """Extend a phrase whose start unit ends before token ``after``."""
         j = after
         n = len(self.ctx.tokens)
+        quotes = sum(1 for k in range(i, after) if self.ctx.tokens[k].norm in _QUOTES)
         while j < n and j - i < MAX_PHRASE_TOKENS and self.ctx.token_spans[j][0] < limit:
             if j in self.entity_at:
                 _, end, norm_end = self.entity_at[j]
@@ -117,12 +118,19 @@ class PhraseFinder:
                     break
                 j = end
                 continue
-            if self._is_stop(j):
+            if self.ctx.tokens[j].norm in _QUOTES:
+                quotes += 1
+                if quotes % 2 == 0:  # a closing quote ends a quoted name: «الدردارة»
+                    j += 1
+                    break
+            elif self._is_stop(j):
                 break
             j += 1
         # a phrase does not end on a link word or a quote
         while j > after and (self.ctx.tokens[j - 1].norm in ("به", "از", "و", "مورد")
-                             or self.ctx.tokens[j - 1].norm in _QUOTES):
+                             or (self.ctx.tokens[j - 1].norm in _QUOTES and quotes % 2 == 1)):
+            if self.ctx.tokens[j - 1].norm in _QUOTES:
+                quotes -= 1
             j -= 1
         return j
 
@@ -173,6 +181,10 @@ class PhraseFinder:
                 break
             k -= 1
         first_allowed = k + 1
+        starts = [i for i in range(first_allowed, last + 1) if self._starts(i) is not None]
+        target_heads = [i for i in starts[1:] if self._starts(i)[1] == "target"]
+        if target_heads and self._starts(starts[0])[1] != "target":
+            first_allowed = target_heads[0]  # "یگان‌های ارتش سوریه روستای «أم شعیفة» را": the object
         for i in range(first_allowed, last + 1):
             start = self._starts(i)
             if start is None:

@@ -29,7 +29,7 @@ MODES = {
 ALL_MODES = set().union(*MODES.values())
 CUE_KINDS = {"block", "nonconflict", "background", "rumour", "no_casualties", "unknown_casualties",
              "killed", "injured", "killed_or_injured", "source_before", "source_after", "claim",
-             "claim_negated", "blame", "denial", "anaphora", "allege", "related"}
+             "claim_negated", "blame", "denial", "anaphora", "allege", "related", "retaliation"}
 LEFT = rf"(?<![\w{ZWNJ}])"   # a match never starts inside a word (ZWNJ is part of a word)
 RIGHT = rf"(?![\w{ZWNJ}])"
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import hijridate
 import jdatetime
@@ -241,6 +243,10 @@ _CALENDARS = {"jalali": Calendar.JALALI, "gregorian": Calendar.GREGORIAN, "hijri
 
 # --- calendars ----------------------------------------------------------------------------
 
+CACHE_SIZE = 4096  # conversions are pure and slow (jdatetime looks up its locale each time)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def _jalali_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
     try:
         return jdatetime.date(year, month, day).togregorian()
@@ -248,6 +254,7 @@ def _jalali_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _jalali_from_gregorian(date: dt.date) -> tuple[int, int, int] | None:
     try:
         j = jdatetime.date.fromgregorian(date=date)
@@ -263,6 +270,7 @@ def _gregorian_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
     try:
         return hijridate.Hijri(year, month, day).to_gregorian()
@@ -270,6 +278,7 @@ def _hijri_to_gregorian(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _hijri_from_gregorian(date: dt.date) -> tuple[int, int, int] | None:
     try:
         h = hijridate.Gregorian(date.year, date.month, date.day).to_hijri()
@@ -610,11 +619,14 @@ class _Candidate:
 
 def _choose(candidates: Iterable[_Candidate]) -> list[_Candidate]:
     """The longest non-overlapping candidates, in text order (earlier rules win ties)."""
+    starts: list[int] = []  # of the kept candidates, which never overlap: sorted by start
     kept: list[_Candidate] = []
     for c in sorted(candidates, key=lambda c: (c.start - c.end, c.start, c.priority)):
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
-            kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
+        i = bisect_right(starts, c.start)
+        if (i == 0 or kept[i - 1].end <= c.start) and (i == len(kept) or c.end <= starts[i]):
+            starts.insert(i, c.start)
+            kept.insert(i, c)
+    return kept
 
 
 def _matches_at(pattern: re.Pattern[str], months: list[int],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import re
 from itertools import accumulate, compress, repeat
-from operator import and_, is_, ne, or_
+from operator import add, and_, is_, ne, or_
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
@@ -74,14 +74,13 @@ class Lexicon:
     bound_before: frozenset[str]  # parts that rarely stand alone (بی): glue to the right
     glue: frozenset[str]          # "a b" pairs written as one word
     apart: frozenset[str]         # "a b" pairs kept apart although a rule would glue them
-    # Derived: a gap is looked at only when its left word is in heads or its right word
-    # in tails, so most gaps cost two set lookups.
+    # Derived: a gap is looked at only when its left word is in heads, its right word in
+    # tails or the pair in glue, so most gaps cost three set lookups.
     heads: frozenset[str] = field(init=False)
     tails: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        glue_heads = {pair.partition(" ")[0] for pair in self.glue}
-        object.__setattr__(self, "heads", frozenset(VERB_PREFIXES | self.bound_before | glue_heads))
+        object.__setattr__(self, "heads", frozenset(VERB_PREFIXES | self.bound_before))
         object.__setattr__(self, "tails", frozenset(
             VERB_PREFIXES | LONE_SUFFIXES | AFTER_HEH_SUFFIXES | self.bound_after))
 
@@ -337,8 +336,10 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
         word_edits.extend((s, e, new, strength)
                           for s, e, new in _insertions(words[k], fixes[k], starts[2 * k]))
     gap_edits: list[tuple[int, int, str, int]] = []
-    triggered = map(or_, map(lexicon.heads.__contains__, words[:-1]),
-                    map(lexicon.tails.__contains__, words[1:]))
+    pairs = map(add, map(add, words[:-1], repeat(" ")), words[1:])
+    triggered = map(or_, map(or_, map(lexicon.heads.__contains__, words[:-1]),
+                             map(lexicon.tails.__contains__, words[1:])),
+                    map(lexicon.glue.__contains__, pairs))
     spaced = map(" ".__eq__, pieces[2:-1:2])
     for k in compress(range(len(words) - 1), map(and_, triggered, spaced)):
         strength = _glue_strength(words[k], words[k + 1], lexicon)
