@@ -328,3 +328,12 @@ def test_random_text_never_raises(text, published):
 def test_extreme_publication_dates(published):
     text = "امروز، دیروز، هفته گذشته، ماه گذشته، سال گذشته، امسال، ۱۵ دی، روز چهارشنبه، ماه رمضان"
     assert len(find_dates(text, published)) == 9
+
+
+@pytest.mark.parametrize("text", [
+    'در ۵۰ کیلومتری "دوشنبه"، پایتخت تاجیکستان',
+    "از صبح امروز در شهر دوشنبه و راههای منتهی به پایتخت",
+    "در جنوب غرب شهر دوشنبه، پایتخت واقع شده است",
+])
+def test_dushanbe_the_city_is_not_monday(text: str) -> None:
+    assert [d for d in find_dates(text, dt.date(2019, 11, 6)) if d.calendar.value == "weekday"] == []

@@ -171,6 +171,12 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         cue = KIND_CUES.get(before, ())
         near = before in NEAR_WORDS
         qualifiers = _qualifiers(readings, index, key_text)
+        if len(reading.entries) == 1 and not qualifiers:  # the common case: nothing to weigh
+            only = reading.entries[0]
+            results.append(Resolution(only, only.place, _precision(only, near),
+                                      _explain({}, 1, math.inf, before if cue else "", near),
+                                      (only.id,)))
+            continue
         own = {_country_of(e) for e in reading.entries} - {None}
         scored = sorted(((sum(p.values()), p, e) for e in reading.entries
                          for p in [_score(e, cue, qualifiers, votes, own)]),

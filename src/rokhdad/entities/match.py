@@ -31,9 +31,19 @@ log = logging.getLogger(__name__)
 
 # Working copy for matching: every non-letter (space, ZWNJ, punctuation, digit) becomes one
 # space, so "حزب‌الله" and "حزب الله" look alike and a key " name " only matches whole
-# words. All replacements are one-to-one: offsets into it are offsets into the normalised text.
-_NON_LETTER = re.compile(r"[\W\d_]")
-_FOLD = str.maketrans({"\u0626": "\u06cc"})  # ئ -> ی: اسرائیل / اسراییل
+# words; ئ becomes ی (اسرائیل / اسراییل). All replacements are one-to-one: offsets into
+# it are offsets into the normalised text.
+class _KeyTable(dict):
+    """``str.translate`` table filled on first sight of each character (C-speed after)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = "\u06cc" if char == "\u0626" else (char if char.isalpha() else " ")
+        self[code] = value
+        return value
+
+
+_KEY_TABLE = _KeyTable()
 _MARKS = re.compile(f"[{chars.DELETED_CLASS}]")
 MAX_JOIN_VARIANTS = 3  # up to 3 separators: every spaced/joined mix (8 keys); more: 2 keys
 ARABIC_COUNTRIES = frozenset(
@@ -54,13 +64,13 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("حزب\u200cالله") == normalize_name("حزب  الله") == "حزب الله"
     True
     """
-    text = _MARKS.sub("", name.translate(chars.ONE_TO_ONE)).translate(_FOLD)
-    return " ".join(_NON_LETTER.sub(" ", text).split())
+    text = _MARKS.sub("", name.translate(chars.ONE_TO_ONE))
+    return " ".join(text.translate(_KEY_TABLE).split())
 
 
 def build_key_text(normalized_text: str) -> str:
     """The matching copy of a normalised text (same length, same offsets)."""
-    return _NON_LETTER.sub(" ", normalized_text).translate(_FOLD)
+    return normalized_text.translate(_KEY_TABLE)
 
 
 def alias_keys(name: str, *, arabic: bool = False) -> dict[str, bool]:

@@ -53,7 +53,10 @@ class ArticleContext:
             entities = _find_entities(article.text, self.norm)
         self.entities = self._locate(entities)
         self.dates = self._locate(find_dates(article.text, article.published, normalized=self.norm))
-        self.quantities = self._locate(find_quantities(article.text, normalized=self.norm))
+        quantities = self._locate(find_quantities(article.text, normalized=self.norm))
+        # "۱۵ دی ۱۴۰۰" is a date, not the counts 15 and 1400
+        self.quantities = tuple(q for q in quantities if not any(
+            d.norm_start <= q.norm_start < d.norm_end for d in self.dates))
         self._token_starts = [s for s, _ in self.token_spans]
 
     def _sentences(self, sentences: tuple[Sentence, ...]) -> tuple[SentenceView, ...]:

@@ -28,6 +28,10 @@ NAMED_PLACE = re.compile(
 PLURAL_REPORT = re.compile("(?<![\\w\u200c])(?:حملات|حملاتی|پایگاه[\u200c ]?های|پایگاه[\u200c ]?ها|مواضع)(?![\\w\u200c])")
 OWNER_BEFORE = "(?:حمایت|وابسته به|هوادار|طرفدار|متحد|متحدان|مزدوران|پایگاه|پایگاه[\u200c ]?های|نیروهای|نیروی|ارتش|سفارت|کنسولگری|مواضع|جنگنده[\u200c ]?های|نظامیان|سربازان|دولت|وزارت)[\\s\u200c]*$"
 PLACE_NOUN_BEFORE = re.compile("(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|مناطق|پایگاه|استان)[\\s\u200c]*[\"«]?[\\s\u200c]*$")
+MAX_SPEAKER_LIST = 220  # chars; a longer stretch before the verb is not a list of names
+SPEAKER_KINDS = frozenset({"person", "official", "government", "coalition", "outlet", "organization",
+                           "state_force", "source"})
+ATTACK_WORD = re.compile("(?<![\\w\u200c])(?:حمله|حملات|حملاتی|حمله[\u200c ]?ای|انفجار|بمب[\u200c ]?گذاری|ترور|شلیک|عملیات)(?![\\w\u200c])")
 VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
@@ -360,6 +364,20 @@ class Extractor:
         for s, e, cue in self.cue_matches(("source_after",), start, end):
             clause_start, _ = self.clause_of(sentence, s)
             subject = self._subject(sentence, clause_start, s)
+            listed = self._listed_speakers(sentence, s)
+            if len(listed) > 1:  # "جان کربی، سخنگوی پنتاگون، و ائتلاف … اعلام کردند"
+                if chain:
+                    chains.append(chain)
+                groups: list[list[Phrase]] = []
+                for p in listed:
+                    # apposition: "جان کربی، سخنگوی وزارت دفاع آمریکا" is one speaker
+                    if groups and groups[-1][-1].kind == "person" and p.kind == "official":
+                        groups[-1].append(p)
+                    else:
+                        groups.append([p])
+                chains.extend(groups[:-1])
+                chain = groups[-1]
+                continue
             if subject is None:
                 continue
             # "یک منبع مطلع به سی‌ان‌ان گفت": the outlet joins the chain
@@ -378,6 +396,21 @@ class Extractor:
         if chain:
             chains.append(chain)
         return [c for c in chains if c]
+
+    def _listed_speakers(self, sentence: SentenceView, cue_start: int) -> list[Phrase]:
+        """Speakers listed with commas and "و" before a reporting verb, none a trigger."""
+        seg_start, _ = self.segment_of(sentence, cue_start)
+        if cue_start - seg_start > MAX_SPEAKER_LIST:
+            return []
+        phrases = self.phrases.all_in(seg_start, cue_start)
+        speakers = [p for p in phrases if p.kind in SPEAKER_KINDS]
+        if len(speakers) < 2 or phrases[0] is not speakers[0]:
+            return []
+        for a, b in zip(speakers, speakers[1:]):
+            gap = self.text[a.norm_end:b.norm_start]
+            if not re.fullmatch(r"[\s\u200c\u060c,]*(?:و[\s\u200c]+)?", gap):
+                return []
+        return speakers
 
     def _subject(self, sentence: SentenceView, start: int, limit: int) -> Phrase | None:
         """The first phrase of a clause (skipping discourse markers), if it ends before ``limit``."""
@@ -454,6 +487,19 @@ class Extractor:
                 if target:
                     draft.targets.append(target)
 
+    def before_skipping_places(self, position: int, floor: int) -> Phrase | None:
+        """The phrase before ``position``, passing over "در عراق و سوریه"-like place adjuncts."""
+        phrase = self.phrases.before(position, floor)
+        for _ in range(4):
+            if phrase is None or phrase.kind != "place":
+                return phrase
+            head = self.text[max(floor, phrase.norm_start - 6):phrase.norm_start]
+            m = re.search(r"(?<![\w\u200c])(?:در|و)[\s\u200c]+$", head)
+            if not m:
+                return phrase
+            phrase = self.phrases.before(phrase.norm_start - len(head) + m.start(), floor)
+        return phrase
+
     def _is_weapon(self, phrase: Phrase) -> bool:
         return bool(self.weapons_in(phrase.norm_start, phrase.norm_end))
 
@@ -467,17 +513,20 @@ class Extractor:
             if cue.kind == "claim" and negated:
                 continue
             c_start, c_end = self.clause_of(sentence, s)
+            if cue.kind == "blame" and not ATTACK_WORD.search(self.text, max(sentence.norm_start, c_start - 40),
+                                                              min(sentence.norm_end, c_end + 10)):
+                continue  # "از سوی ایران حمایت می‌شوند": not about an attack
             if cue.who == "before":
                 floor = max(sentence.norm_start, c_start - 80)
-                cut = s
-                if cue.kind == "claim":
-                    cut = s if not self.text[s:e].startswith("مسئولیت") else s
-                who = self.phrases.before(cut, floor)
+                who = self.before_skipping_places(s, floor)
                 if who is None:
                     who = self._subject(sentence, c_start, s)
             else:
                 who = self.phrases.after(e, c_end, max_skip=0)
-            if who is None or who.kind in ("target",):
+                if who is not None and re.match(r"[\s\u200c]*(?:حمایت|پشتیبانی|تامین|تأمین|تجهیز)",
+                                                self.text[who.norm_end:who.norm_end + 12]):
+                    continue
+            if who is None or who.kind in ("target", "place"):
                 continue
             item = (who, speakers, (s, e), cue.id)
             {"claim": claims, "blame": blames, "denial": denials}[cue.kind].append(item)

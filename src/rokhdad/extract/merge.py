@@ -151,6 +151,9 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
             if d.date is None and d.anaphoric and events:
                 d.date = events[-1].date  # "محل پرتاب این راکت …": the day of the incident it answers
             events.append(d)
+        else:
+            # not an incident of its own: who it blames still counts for the article
+            extractor.article_blames.extend(b for b in d.blames if b not in extractor.article_blames)
     for h in headlines:
         same = [e for e in events if compatible(e, h)]
         exact = [e for e in same if h.place is not None and _place_id(e) == _place_id(h)]

@@ -68,8 +68,9 @@ WEEKDAYS = {  # Python's numbering: Monday is 0, Saturday 5
 # A weekday name that is part of a name, not a date: "امام جمعه", "چهارشنبه سوری".
 WEEKDAY_NOT_AFTER = ("نماز", "نمازهای", "نماز های", "امام", "امامان", "ائمه", "خطیب",
                      "خطبه", "خطبه های", "خطبه ی",
-                     "هر", "روزهای", "روز های", "روزها")  # "هر جمعه": every Friday
-WEEKDAY_NOT_BEFORE = ("سوری", "آخر سال", "بازار", "سیاه", "ها")
+                     "هر", "روزهای", "روز های", "روزها",  # "هر جمعه": every Friday
+                     "شهر", "کیلومتری", "فرودگاه", "استان", "مردم")  # "شهر دوشنبه": Dushanbe
+WEEKDAY_NOT_BEFORE = ("سوری", "آخر سال", "بازار", "سیاه", "ها", "پایتخت")
 WEEKDAY_WINDOW = 12  # chars searched around a weekday for the words above
 
 TIMES_OF_DAY = ("بامداد", "صبح", "صبحگاه", "ظهر", "بعد از ظهر", "عصر", "غروب", "شب",
@@ -220,6 +221,7 @@ _MONTH_ANCHORS = re.compile(
     + f")(?:{_SEP}?ماه)?(?![^\\W\\d])"
 )
 _WEEKDAY_BLOCKED_BEFORE = re.compile(f"{_START}(?:{alternation(WEEKDAY_NOT_AFTER)}){_SEP}*$")
+_QUOTED_NAME = re.compile('["«][^"«»]{3,12}["»]')
 _WEEKDAY_BLOCKED_AFTER = re.compile(f"{_SEP}*(?:{alternation(WEEKDAY_NOT_BEFORE)}){_END}")
 _MONTH_BLOCKED_AFTER = {
     month: re.compile(f"{_SEP}*(?:{alternation(words)}){_END}")
@@ -559,6 +561,8 @@ def _resolve_weekday(m: re.Match[str], published: dt.date | None, text: str) -> 
         return None
     if _WEEKDAY_BLOCKED_AFTER.match(text, m.end("weekday")):
         return None
+    if _QUOTED_NAME.match(text, max(0, start - 1)) and m.end("weekday") == m.end():
+        return None  # «دوشنبه» in quotes is the city, not a day
     if published is None:
         return None, Precision.DAY, Calendar.WEEKDAY
     weekday = _WEEKDAY_KEYS[squash(m["weekday"])]

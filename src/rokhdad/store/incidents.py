@@ -10,9 +10,11 @@ one, or points nearby), or else the same attacker *and* the same target. Each me
 joins the best-scoring open incident or founds one.
 
 Invariant: incidents are a pure function of the set of current mentions. Mentions are
-taken in a canonical order (first possible day, then id) and each decision looks only
-backwards, so a later ingest only replays the merge from the earliest day it touched
-(``merge_pending``), and the result equals merging everything from scratch.
+taken in a canonical order (``merge_day``, then id: a dated mention enters on its first
+possible day, an undated one on its publication day, after the incidents it may follow
+up) and each decision looks only backwards, so a later ingest only replays the merge
+from the earliest day it touched (``merge_pending``), and the result equals merging
+everything from scratch.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ MAX_DISTANCE_KM = 25.0           # the issue's "nearby": a base and the town bes
 SAME_FACILITY_KM = 2.0           # two gazetteer entries this close are one facility
 UNDATED_LOOKBACK_DAYS = 3        # no date in the text: a recent incident (GUIDELINES: same-day or "last night")
 UNDATED_FACILITY_LOOKBACK_DAYS = 45  # a follow-up naming a base or airport ("the attack on Ain al-Asad")
+# A mention's first possible day is never more than this before the day it enters the merge.
+MAX_LOOKBACK_DAYS = max(UNDATED_LOOKBACK_DAYS, UNDATED_FACILITY_LOOKBACK_DAYS)
 AREA_KINDS = frozenset({"country", "region", "admin1", "admin2", "populated_place"})
 COARSE_KINDS = frozenset({"country", "region", "admin1", "admin2"})
 PERPETRATOR_ROLES = frozenset({"actor", "attributed", "claimed"})
@@ -78,6 +82,11 @@ def date_interval(date: str | None, precision: Precision, published: dt.date | N
     return published - dt.timedelta(days=lookback), published
 
 
+def merge_day(interval: tuple[dt.date, dt.date], dated: bool) -> dt.date:
+    """The day a mention enters the canonical merge order."""
+    return interval[0] if dated else interval[1]
+
+
 def is_facility(kind: str | None) -> bool:
     return kind is not None and kind not in AREA_KINDS
 
@@ -90,7 +99,8 @@ class Features(NamedTuple):
     id: str
     article: str
     type: str
-    start: int                  # date ordinals
+    day: int                    # merge_day, as a date ordinal
+    start: int                  # first and last possible day, ordinals
     end: int
     undated: bool
     place_id: str | None
@@ -106,7 +116,7 @@ class Features(NamedTuple):
 
     @property
     def key(self) -> tuple[int, str]:
-        return self.start, self.id
+        return self.day, self.id
 
 
 def distance_km(a: Features, b: Features) -> float:
@@ -125,7 +135,7 @@ def place_score(a: Features, b: Features) -> float | None:
     if a.place_id is None or b.place_id is None:
         return 0.0
     if a.place_id == b.place_id:
-        return 3.0
+        return 0.0 if _coarse(a) else 3.0  # "somewhere in Iraq" twice is no evidence
     if a.country and b.country and a.country != b.country:
         return None
     if _coarse(a) or _coarse(b):
@@ -215,7 +225,9 @@ def score(mention: Features, cluster: Cluster) -> float | None:
     recency = 0.0
     if mention.undated:  # a follow-up without a date: the latest incident before it
         recency = -max(0, mention.end - cluster.max_end) / 100
-    return best_place + shared + same_day + recency
+    # between equals, a vague report most likely means the most reported incident
+    support = min(len(cluster.members), 10) / 1000
+    return best_place + shared + same_day + recency + support
 
 
 def assign(mentions: Iterable[Features], clusters: Sequence[Cluster] = ()) -> list[Cluster]:
@@ -229,12 +241,15 @@ def assign(mentions: Iterable[Features], clusters: Sequence[Cluster] = ()) -> li
         open_by_type[cluster.type].append(cluster)
     for mention in sorted(mentions, key=lambda m: m.key):
         candidates = open_by_type[mention.type]
-        # complete linkage: a cluster with a member ending before this start minus the
-        # tolerance can never take this mention, nor any later one
-        candidates[:] = [c for c in candidates if c.min_end + DATE_TOLERANCE_DAYS >= mention.start]
+        # complete linkage: a cluster with a member ending before a mention's start minus
+        # the tolerance cannot take it; no later mention starts before day - MAX_LOOKBACK
+        horizon = mention.day - MAX_LOOKBACK_DAYS - DATE_TOLERANCE_DAYS
+        candidates[:] = [c for c in candidates if c.min_end >= horizon]
         best: tuple[float, tuple[int, str]] | None = None
         chosen = None
         for cluster in candidates:
+            if cluster.min_end + DATE_TOLERANCE_DAYS < mention.start:
+                continue
             value = score(mention, cluster)
             if value is None:
                 continue
@@ -265,7 +280,8 @@ def _ordinal(day: dt.date | None) -> int | None:
 
 
 _FEATURE_COLUMNS = (schema.mentions.c.id, schema.mentions.c.article_id, schema.mentions.c.type,
-                    schema.mentions.c.date_start, schema.mentions.c.date_end, schema.mentions.c.date,
+                    schema.mentions.c.merge_date, schema.mentions.c.date_start, schema.mentions.c.date_end,
+                    schema.mentions.c.date,
                     schema.mentions.c.place_id, schema.mentions.c.incident_id,
                     schema.places.c.name_fa, schema.places.c.kind, schema.places.c.latitude,
                     schema.places.c.longitude, schema.places.c.country, schema.places.c.admin1_en,
@@ -290,7 +306,8 @@ def load_features(connection: sa.Connection, condition: sa.ColumnElement[bool]) 
     for r in rows:
         perpetrators, victims = roles.get(r.id, (set(), set()))
         features.append(Features(
-            r.id, r.article_id, r.type, r.date_start.toordinal(), r.date_end.toordinal(), r.date is None,
+            r.id, r.article_id, r.type, r.merge_date.toordinal(), r.date_start.toordinal(),
+            r.date_end.toordinal(), r.date is None,
             r.place_id, fold(r.name_fa or ""), r.kind, r.latitude, r.longitude, r.country,
             fold(r.admin1_en or r.admin1_fa or ""), frozenset(perpetrators), frozenset(victims), r.incident_id))
     return features
@@ -313,7 +330,7 @@ def load_members(connection: sa.Connection, mention_ids: Sequence[str]) -> dict[
 
 def _start_day(connection: sa.Connection) -> dt.date | None:
     m, i = schema.mentions, schema.incidents
-    pending = connection.execute(sa.select(sa.func.min(m.c.date_start)).where(
+    pending = connection.execute(sa.select(sa.func.min(m.c.merge_date)).where(
         m.c.current, m.c.incident_id.is_(None))).scalar()
     dirty = connection.execute(sa.select(sa.func.min(i.c.key_date)).where(i.c.dirty)).scalar()
     days = [d for d in (pending, dirty) if d is not None]
@@ -337,7 +354,7 @@ def _write(connection: sa.Connection, clusters: Sequence[Cluster], gone: set[str
                 if e.event.date and e.event.date_precision is Precision.DAY and len(e.event.date) == 10]
         interval = (min(days), max(days)) if days else (dt.date.fromordinal(start), dt.date.fromordinal(end))
         incident = summary.summarize(cluster.id, events, interval)
-        rows.append(summary.incident_row(incident, dt.date.fromordinal(min(f.start for f in cluster.members))))
+        rows.append(summary.incident_row(incident, dt.date.fromordinal(cluster.founder[0])))
         values.extend(summary.value_rows(incident))
     written = [row["id"] for row in rows]
     for chunk in chunked(written):
@@ -364,7 +381,7 @@ def _merge_undated(connection: sa.Connection) -> tuple[int, set[str]]:
     clusters = []
     for row in pending:
         cluster = Cluster(incident_id(row.id), row.type)
-        cluster.members.append(Features(row.id, row.article_id, row.type, 0, 0, True, None, "", None, None,
+        cluster.members.append(Features(row.id, row.article_id, row.type, 0, 0, 0, True, None, "", None, None,
                                         None, None, "", frozenset(), frozenset(), None))
         clusters.append(cluster)
     if not clusters and not stale:
@@ -401,14 +418,15 @@ def merge_pending(store: Store) -> MergeStats:
         since = _start_day(connection)
         if since is None:
             return MergeStats(undated, undated, len(undated_gone), time.perf_counter() - started, None)
-        tolerance = dt.timedelta(days=DATE_TOLERANCE_DAYS)
-        replay = load_features(connection, m.c.date_start >= since)
+        horizon = since - dt.timedelta(days=MAX_LOOKBACK_DAYS + DATE_TOLERANCE_DAYS)
+        replay = load_features(connection, m.c.merge_date >= since)
+        # incidents formed before `since` that a replayed mention may still join
         open_ids = connection.execute(sa.select(m.c.incident_id).distinct().where(
-            m.c.current, m.c.incident_id.is_not(None), m.c.date_start < since,
-            m.c.date_end >= since - tolerance)).scalars().all()
+            m.c.current, m.c.incident_id.is_not(None), m.c.merge_date < since,
+            m.c.date_end >= horizon)).scalars().all()
         fixed: list[Features] = []
         for ids in chunked(sorted(open_ids)):
-            fixed.extend(load_features(connection, sa.and_(m.c.incident_id.in_(ids), m.c.date_start < since)))
+            fixed.extend(load_features(connection, sa.and_(m.c.incident_id.in_(ids), m.c.merge_date < since)))
         by_incident: dict[str, Cluster] = {}
         for member in sorted(fixed, key=lambda f: f.key):
             cluster = by_incident.setdefault(member.incident_id, Cluster(member.incident_id, member.type))

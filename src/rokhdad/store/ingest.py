@@ -240,6 +240,7 @@ class Rows:
             "current": True, "type": event.type.value, "mode": event.mode, "date": event.date,
             "date_precision": event.date_precision.value,
             "date_start": interval[0] if interval else None, "date_end": interval[1] if interval else None,
+            "merge_date": incidents.merge_day(interval, event.date is not None) if interval else None,
             "place_id": place_id, "geo_precision": event.place.precision if event.place else None,
             "fatalities": event.fatalities, "injured": event.injured, "weapon": event.weapon,
             "weapon_count": event.weapon_count, "modality": event.modality.value, "optional": event.optional,

@@ -88,7 +88,7 @@ places = sa.Table(
 incidents = sa.Table(
     "incidents", metadata,
     sa.Column("id", sa.String(24), primary_key=True),          # hash of its founding mention's id
-    sa.Column("key_date", sa.Date),                            # founder's first possible day (merge replay)
+    sa.Column("key_date", sa.Date),                            # founder's merge_date (merge replay)
     sa.Column("dirty", sa.Boolean, nullable=False),            # lost a mention; rebuilt by the next merge
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("mode", sa.Text),
@@ -141,6 +141,7 @@ mentions = sa.Table(
     sa.Column("date_precision", sa.String(8), nullable=False),
     sa.Column("date_start", sa.Date),                          # first and last day the incident can be on
     sa.Column("date_end", sa.Date),
+    sa.Column("merge_date", sa.Date),                          # its place in the merge order (incidents.py)
     sa.Column("place_id", sa.Text, sa.ForeignKey(places.c.id)),
     sa.Column("geo_precision", sa.Integer),
     sa.Column("fatalities", sa.Integer),
@@ -157,7 +158,7 @@ mentions = sa.Table(
     sa.ForeignKeyConstraint(["article_id", "article_version"], [articles.c.id, articles.c.version]),
     sa.Index(None, "article_id", "article_version"),
     sa.Index(None, "incident_id"),
-    sa.Index(None, "date_start"),
+    sa.Index(None, "merge_date"),
 )
 
 mention_participants = sa.Table(

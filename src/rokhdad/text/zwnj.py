@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import re
 from itertools import accumulate, compress, repeat
-from operator import add, and_, is_, ne, or_
+from operator import and_, is_, ne, or_
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import NamedTuple
@@ -72,8 +72,8 @@ class Lexicon:
     shares: dict[str, float]      # share for the rule classes "verb" and "heh"
     bound_after: frozenset[str]   # parts that rarely stand alone (سازی، کننده): glue to the left
     bound_before: frozenset[str]  # parts that rarely stand alone (بی): glue to the right
-    glue: frozenset[str]          # "a b" pairs written as one word
-    apart: frozenset[str]         # "a b" pairs kept apart although a rule would glue them
+    glue: frozenset[tuple[str, str]]   # word pairs written as one word
+    apart: frozenset[tuple[str, str]]  # word pairs kept apart although a rule would glue them
     # Derived: a gap is looked at only when its left word is in heads, its right word in
     # tails or the pair in glue, so most gaps cost three set lookups.
     heads: frozenset[str] = field(init=False)
@@ -135,6 +135,9 @@ def parse_lexicon(text: str) -> Lexicon:
     def items(name: str) -> frozenset[str]:
         return frozenset(sections.get(name, ()))
 
+    def pairs(name: str) -> frozenset[tuple[str, str]]:  # "a b" lines
+        return frozenset(tuple(line.split(" ", 1)) for line in sections.get(name, ()))
+
     standard = {form.replace(ZWNJ, ""): form for form in sections.get("standard", ())}
     return Lexicon(
         joined={form.replace(ZWNJ, ""): form for form in sections.get("joined", ())} | standard,
@@ -146,8 +149,8 @@ def parse_lexicon(text: str) -> Lexicon:
         shares=table("shares"),
         bound_after=items("bound_after"),
         bound_before=items("bound_before"),
-        glue=items("glue"),
-        apart=items("apart"),
+        glue=pairs("glue"),
+        apart=pairs("apart"),
     )
 
 
@@ -295,16 +298,16 @@ def glues(a: str, b: str, lexicon: Lexicon) -> bool:
 def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
     """2: an affix no one writes apart on purpose (می ..., ... ها); 1: a usual compound; 0: apart."""
     if b in VERB_PREFIXES:  # سر می‌زند: only a preverb joins می (برمی)
-        return WEAK if a + b in VERB_PREFIXES and f"{a} {b}" in lexicon.glue else 0
+        return WEAK if a + b in VERB_PREFIXES and (a, b) in lexicon.glue else 0
     if a in VERB_PREFIXES:
-        if f"{a} {b}" in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
+        if (a, b) in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
             return 0  # the month می: "ماه می گذشته"
         return STRONG
     if b in LONE_SUFFIXES or (b in AFTER_HEH_SUFFIXES and a[-1] == "ه"):
-        return 0 if f"{a} {b}" in lexicon.apart else STRONG
+        return 0 if (a, b) in lexicon.apart else STRONG
     if b in lexicon.bound_after or a in lexicon.bound_before:
-        return 0 if f"{a} {b}" in lexicon.apart else WEAK
-    return WEAK if f"{a} {b}" in lexicon.glue else 0
+        return 0 if (a, b) in lexicon.apart else WEAK
+    return WEAK if (a, b) in lexicon.glue else 0
 
 
 def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
@@ -336,10 +339,9 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
         word_edits.extend((s, e, new, strength)
                           for s, e, new in _insertions(words[k], fixes[k], starts[2 * k]))
     gap_edits: list[tuple[int, int, str, int]] = []
-    pairs = map(add, map(add, words[:-1], repeat(" ")), words[1:])
     triggered = map(or_, map(or_, map(lexicon.heads.__contains__, words[:-1]),
                              map(lexicon.tails.__contains__, words[1:])),
-                    map(lexicon.glue.__contains__, pairs))
+                    map(lexicon.glue.__contains__, zip(words[:-1], words[1:])))
     spaced = map(" ".__eq__, pieces[2:-1:2])
     for k in compress(range(len(words) - 1), map(and_, triggered, spaced)):
         strength = _glue_strength(words[k], words[k + 1], lexicon)

@@ -158,6 +158,7 @@ def upgrade() -> None:
     sa.Column('date_precision', sa.String(length=8), nullable=False),
     sa.Column('date_start', sa.Date(), nullable=True),
     sa.Column('date_end', sa.Date(), nullable=True),
+    sa.Column('merge_date', sa.Date(), nullable=True),
     sa.Column('place_id', sa.Text(), nullable=True),
     sa.Column('geo_precision', sa.Integer(), nullable=True),
     sa.Column('fatalities', sa.Integer(), nullable=True),
@@ -177,8 +178,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentions'))
     )
     op.create_index(op.f('ix_mentions_article_id_article_version'), 'mentions', ['article_id', 'article_version'])
-    op.create_index(op.f('ix_mentions_date_start'), 'mentions', ['date_start'])
     op.create_index(op.f('ix_mentions_incident_id'), 'mentions', ['incident_id'])
+    op.create_index(op.f('ix_mentions_merge_date'), 'mentions', ['merge_date'])
 
     op.create_table('mention_participants',
     sa.Column('mention_id', sa.Text(), nullable=False),
@@ -197,8 +198,8 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_mention_participants_actor_id'), table_name='mention_participants')
 
     op.drop_table('mention_participants')
+    op.drop_index(op.f('ix_mentions_merge_date'), table_name='mentions')
     op.drop_index(op.f('ix_mentions_incident_id'), table_name='mentions')
-    op.drop_index(op.f('ix_mentions_date_start'), table_name='mentions')
     op.drop_index(op.f('ix_mentions_article_id_article_version'), table_name='mentions')
 
     op.drop_table('mentions')
