@@ -290,7 +290,8 @@ def bound_parts(counts: Counts) -> tuple[set[str], set[str]]:
         return inside >= minimum * (inside + alone)
 
     bound_after = {b for b, n in after.items()
-                   if len(b) >= BOUND_MIN_LENGTH and after_types[b] >= AFFIX_MIN_TYPES
+                   if len(b) >= BOUND_MIN_LENGTH and b not in AFTER_HEH_SUFFIXES  # their own rule
+                   and b not in ANY_SUFFIXES and after_types[b] >= AFFIX_MIN_TYPES
                    and bound(n, counts.plain.get(b, 0), BOUND_MIN_SHARE)}
     bound_before = {a for a, n in before.items()
                     if len(a) >= 2 and before_types[a] >= BOUND_BEFORE_MIN_TYPES

@@ -410,6 +410,40 @@ def predict(tagger: ner.NerTagger, sentences: list[Sentence]) -> list[list[str]]
     return [tagger.tag(words) for words, _ in sentences]
 
 
+BENCHMARK_ARTICLES = 200  # the last ir-news-2020 articles, sentence by sentence
+
+
+def benchmark(directory: Path) -> dict:
+    """Load time and tagging speed (CPU seconds, so a busy machine does not skew it)."""
+    import resource
+
+    with NEWS[0].open(encoding="utf-8") as lines:
+        articles = [json.loads(line)["text"] for line in lines][-BENCHMARK_ARTICLES:]
+    sentences = [s for text in articles for s in tokenize(text)]
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.process_time()
+    tagger = ner.load(directory)
+    load_seconds = time.process_time() - started
+    tokens = sum(map(len, sentences))
+    runs = {}
+    for run in ("cold", "warm"):  # cold: the per-word cache starts empty
+        started = time.process_time()
+        for words in sentences:
+            tagger.tag(words)
+        runs[run] = time.process_time() - started
+    return {
+        "articles": len(articles),
+        "load_cpu_seconds": round(load_seconds, 3),
+        "tokens": tokens,
+        "tokens_per_second_cold": round(tokens / runs["cold"]),
+        "tokens_per_second_warm": round(tokens / runs["warm"]),
+        "ms_per_400_tokens_warm": round(400 * runs["warm"] / tokens * 1000, 2),
+        "max_rss_mb_after_load_and_tagging": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "max_rss_mb_before_load": round(rss_before / 1024),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ner.DATA_DIR, help="artefact directory")
@@ -422,7 +456,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--c2", type=float, default=0.01)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--no-test", action="store_true", help="score dev only (for tuning)")
+    parser.add_argument("--benchmark", type=Path, metavar="DIR",
+                        help="only measure load time and speed of the model in DIR (prints JSON)")
     args = parser.parse_args(argv)
+    if args.benchmark:
+        print(json.dumps(benchmark(args.benchmark)))
+        return
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -505,6 +544,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.no_test:
         metrics["test"] = score([t for _, t in data["test"]], predict(tagger, data["test"]))
     metrics["build_seconds"] = round(time.perf_counter() - started)
+    import subprocess  # a fresh process, so load time and memory are the runtime's own
+
+    run = subprocess.run([sys.executable, __file__, "--benchmark", str(args.out)],
+                         capture_output=True, text=True, check=True)
+    metrics["speed"] = json.loads(run.stdout)
     metrics["artefact_bytes"] = {p.name: p.stat().st_size for p in sorted(args.out.iterdir())
                                  if p.name != "metrics.json"}
     (args.out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n",

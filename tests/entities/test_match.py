@@ -204,3 +204,22 @@ def test_spans_on_real_articles_quote_the_original():
                 total += 1
         assert rng  # keep the order deterministic
     assert total > 500
+
+
+# --- the NER hook ------------------------------------------------------------------------
+
+def test_ner_mentions_join_and_tables_win_on_overlap():
+    from rokhdad.entities import entities_from
+    from rokhdad.entities.match import shipped_matcher
+
+    def fake_tag(words):  # a person no table knows, and a place the gazetteer knows
+        return ["B-PER" if w == "بهرام" else "I-PER" if w == "نوروزی" else
+                "B-LOC" if w == "بغداد" else "O" for w in words]
+
+    text = "بهرام نوروزی در بغداد کشته شد."
+    entities = entities_from(shipped_matcher(), text, ner=fake_tag)
+    by_text = {e.text: e for e in entities}
+    assert by_text["بهرام نوروزی"].source is EntitySource.NER
+    assert by_text["بهرام نوروزی"].kind is EntityKind.PERSON
+    assert by_text["بغداد"].source is EntitySource.GAZETTEER  # the table match wins
+    assert all(text[e.start : e.end] == e.text for e in entities)

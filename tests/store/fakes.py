@@ -11,8 +11,10 @@ through ``rokhdad ingest --processor fakes:process_slow``).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import random
 import time
 
 from rokhdad.errors import ArticleError
@@ -136,3 +138,37 @@ def process_slow(article: Article) -> tuple[Event, ...]:
     """``process`` plus a pause, so a SIGKILL lands mid-run."""
     time.sleep(float(os.environ.get("FAKE_DELAY", "0.005")))
     return process(article)
+
+
+PLACE_KEYS = ["taji", "taji-town", "ain", "erbil", "bagairport", "babil", "iraq", "jurf", "karbala-airport", ""]
+ACTOR_KEYS = ["us", "kh", "irgc", "pmf", "unknown", "iraqi-army"]
+
+
+def synthetic(seed: int, n: int = 40, failures: float = 0.0) -> list[Article]:
+    """Random articles with 1-3 event lines each, over two weeks of March 2020 (seeded)."""
+    rng = random.Random(seed)
+    start = dt.date(2020, 3, 1)
+    out = []
+    for i in range(n):
+        lines = []
+        published = start + dt.timedelta(days=rng.randrange(12))
+        for _ in range(rng.randint(1, 3)):
+            fields = [f"type={rng.choice(['ASSAULT', 'ASSAULT', 'ASSAULT', 'PROTEST'])}"]
+            if rng.random() < 0.8:
+                fields.append(f"date={published - dt.timedelta(days=rng.randrange(3))}")
+            place = rng.choice(PLACE_KEYS)
+            if place:
+                fields.append(f"place={place}")
+            doer, victim = rng.sample(ACTOR_KEYS, 2)
+            if rng.random() < 0.6:
+                fields.append(f"actor={doer}")
+            if rng.random() < 0.7:
+                fields.append(f"target={victim}")
+            if rng.random() < 0.4:
+                fields.append(f"fatalities={rng.randrange(6)}")
+            lines.append("@ " + " ".join(fields))
+        if rng.random() < failures:
+            lines = ["@ fail"]
+        out.append(Article(f"s{seed}-{i}", "\n".join(["متن", *lines]), published,
+                           rng.choice(["tabnak", "roozno", "asriran"])))
+    return out

@@ -12,7 +12,7 @@ import gzip
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,12 +117,34 @@ class Gazetteer:
     def entries(self) -> tuple[Entry, ...]:
         return tuple(self.entry(i) for i in range(len(self.rows)))
 
+    @property
+    def by_id(self) -> Mapping[str, Entry]:
+        """Entries by id (a lazy mapping: entries are built only when looked up)."""
+        return _ById(self)
+
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, or None."""
         if self._ids is None:
             self._ids = {row[0]: i for i, row in enumerate(self.rows)}
         index = self._ids.get(entry_id)
         return None if index is None else self.entry(index)
+
+
+class _ById(Mapping):
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        entry = self.gazetteer.get(entry_id)
+        if entry is None:
+            raise KeyError(entry_id)
+        return entry
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self.gazetteer.rows)
+
+    def __len__(self) -> int:
+        return len(self.gazetteer.rows)
 
 
 def entry_row(entry: Entry) -> tuple:
@@ -413,6 +435,13 @@ def load_entries(places: Path = PLACES, overrides: Path = OVERRIDES,
         entries += parse(read_text(path), path)
     entries += force_entries({e.id: e for e in entries if e.id.startswith("country:")})
     return entries
+
+
+def shipped_gazetteer() -> Gazetteer:
+    """The shipped gazetteer the matcher uses: from the cache when it is current (fast)."""
+    from rokhdad.entities.match import shipped_matcher  # the cache lives with the automaton
+
+    return shipped_matcher().gazetteer
 
 
 @functools.cache

@@ -146,6 +146,12 @@ def _score(candidate: Entry, cue: tuple[str, ...], qualifiers: list[Entry],
     return points
 
 
+def _small_town(entry: Entry) -> bool:
+    place = entry.place
+    return (place is not None and place.kind == "populated_place"
+            and (place.population or 0) < NAMESAKE_POPULATION)
+
+
 def _precision(entry: Entry, near: bool) -> int:
     if entry.kind is EntityKind.FACILITY:
         return 1
@@ -171,8 +177,9 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         cue = KIND_CUES.get(before, ())
         near = before in NEAR_WORDS
         qualifiers = _qualifiers(readings, index, key_text)
-        if len(reading.entries) == 1 and not qualifiers:  # the common case: nothing to weigh
-            only = reading.entries[0]
+        only = reading.entries[0]
+        if len(reading.entries) == 1 and not qualifiers and not _small_town(only):
+            # the common case (a country, a province, a city): nothing to weigh
             results.append(Resolution(only, only.place, _precision(only, near),
                                       _explain({}, 1, math.inf, before if cue else "", near),
                                       (only.id,)))
@@ -200,8 +207,7 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         country = _country_of(best)
         elsewhere = votes[country] - (_own_vote(own, votes) if own == {country} else 0)
         others = sum(votes.values()) - votes[country]
-        if others >= 2 and not elsewhere and best.place and best.place.kind == "populated_place" \
-                and (best.place.population or 0) < NAMESAKE_POPULATION:
+        if others >= 2 and not elsewhere and _small_town(best):
             # the article names other countries only: likely a namesake of an unknown place
             reason += f"; {country} is named nowhere else in the article"
             confidence = min(confidence, 0.3)

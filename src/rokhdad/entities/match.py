@@ -33,17 +33,7 @@ log = logging.getLogger(__name__)
 # space, so "حزب‌الله" and "حزب الله" look alike and a key " name " only matches whole
 # words; ئ becomes ی (اسرائیل / اسراییل). All replacements are one-to-one: offsets into
 # it are offsets into the normalised text.
-class _KeyTable(dict):
-    """``str.translate`` table filled on first sight of each character (C-speed after)."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        value = "\u06cc" if char == "\u0626" else (char if char.isalpha() else " ")
-        self[code] = value
-        return value
-
-
-_KEY_TABLE = _KeyTable()
+_NOT_LETTER = re.compile(r"[^\w ]|[\d_]")  # spaces are already spaces: fewer replacements
 _MARKS = re.compile(f"[{chars.DELETED_CLASS}]")
 MAX_JOIN_VARIANTS = 3  # up to 3 separators: every spaced/joined mix (8 keys); more: 2 keys
 ARABIC_COUNTRIES = frozenset(
@@ -64,13 +54,12 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("حزب\u200cالله") == normalize_name("حزب  الله") == "حزب الله"
     True
     """
-    text = _MARKS.sub("", name.translate(chars.ONE_TO_ONE))
-    return " ".join(text.translate(_KEY_TABLE).split())
+    return " ".join(build_key_text(_MARKS.sub("", name.translate(chars.ONE_TO_ONE))).split())
 
 
 def build_key_text(normalized_text: str) -> str:
     """The matching copy of a normalised text (same length, same offsets)."""
-    return normalized_text.translate(_KEY_TABLE)
+    return _NOT_LETTER.sub(" ", normalized_text).replace("\u0626", "\u06cc")
 
 
 def alias_keys(name: str, *, arabic: bool = False) -> dict[str, bool]:

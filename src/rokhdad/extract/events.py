@@ -32,6 +32,11 @@ MAX_SPEAKER_LIST = 220  # chars; a longer stretch before the verb is not a list 
 SPEAKER_KINDS = frozenset({"person", "official", "government", "coalition", "outlet", "organization",
                            "state_force", "source"})
 ATTACK_WORD = re.compile("(?<![\\w\u200c])(?:حمله|حملات|حملاتی|حمله[\u200c ]?ای|انفجار|بمب[\u200c ]?گذاری|ترور|شلیک|عملیات)(?![\\w\u200c])")
+NEEDS_ATTACK_CONTEXT = frozenset({"assault.explosion", "assault.explode.verb", "assault.killed",
+                                  "assault.killed.noun", "assault.destroy"})
+ATTACK_CONTEXT = re.compile("(?<![\\w\u200c])(?:حمله|حملات|تروریست\\S*|تروریستی|بمب\\S*|انتحاری|مهاجم\\S*|"
+                            "مسلح\\S*|عامل|عاملان|مسئولیت|شلیک|تیراندازی|راکت\\S*|موشک\\S*|خمپاره\\S*|"
+                            "پهپاد\\S*|جنگنده\\S*|درگیری\\S*|ترور|داعش|طالبان|شبه[\u200c ]?نظامی\\S*|گلوله|مین)(?![\\w\u200c])")
 VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
@@ -143,7 +148,7 @@ class Extractor:
             for s, e in self._in_range(trig.id, trig.regex, sentence.norm_start, sentence.norm_end):
                 found.append((s, e, trig))
         # find, then choose: longest first, no overlaps; strong beats weak at equal length
-        found.sort(key=lambda x: (x[0] - x[1], not x[2].strong, x[0]))
+        found.sort(key=lambda x: (x[0] - x[1], not x[2].strong, x[2].mode is None, x[0]))
         taken: list[tuple[int, int]] = []
         kept = []
         for s, e, trig in found:
@@ -207,37 +212,41 @@ class Extractor:
         return None
 
     def casualties_in(self, sentence: SentenceView, draft: Draft) -> None:
+        """Killed and injured counts: the numbers before each casualty word, summed over "و".
+
+        "دو نظامی آمریکایی و یک نظامی انگلیسی کشته و ۱۲ تن دیگر زخمی شدند" gives 3 and 12;
+        "۷ کشته و زخمی" puts 7 in injured (GUIDELINES §3); "تلفاتی در پی نداشت" gives 0.
+        """
         start, end = sentence.norm_start, sentence.norm_end
-        words = self.cue_matches(("killed", "injured", "killed_or_injured"), start, end)
         for cs, ce, cue in self.cue_matches(("no_casualties",), start, end):
             if draft.fatalities is None:
                 draft.fatalities = (0, (cs, ce), cue.id)
-        used: set[int] = set()
-        for qs, qe, quantity in ((q.norm_start, q.norm_end, q.item) for q in self.ctx.within(self.ctx.quantities, start, end)):
-            if quantity.value is None and not quantity.vague:
+        words = self.cue_matches(("killed", "injured", "killed_or_injured"), start, end)
+        quantities = self.ctx.within(self.ctx.quantities, start, end)
+        floor = start
+        for ws, we, cue in words:
+            window = [q for q in quantities if floor <= q.norm_start and q.norm_end <= ws]
+            # stop at punctuation: only numbers in the same stretch count
+            window = [q for q in window if not re.search(r"[\u060c,.؛:!?]", self.text[q.norm_end:ws])]
+            floor = we
+            if not window:
                 continue
-            for ws, we, cue in words:
-                if ws < qe or ws - qe > CASUALTY_GAP or ws in used:
-                    continue
-                between = self.text[qe:ws]
-                if re.search(r"[\u060c,.؛:]|(?<![\w\u200c])(?:و|که|در)(?![\w\u200c])", between) and cue.kind != "killed_or_injured":
-                    # "۱۵ تن دیگر کشته" is fine; "۵ تن دیگر بازداشت و ۲ کشته" is not ours
-                    if re.search(r"[\u060c,.؛:]", between):
-                        continue
-                value = None if quantity.vague else int(quantity.value) if quantity.value is not None else None
-                span = (qs, we)
-                if cue.kind == "killed":
-                    if draft.fatalities is None or draft.fatalities[0] in (None, 0):
-                        draft.fatalities = (value, span, cue.id)
-                    elif value is not None and draft.fatalities[1] != span:
-                        draft.fatalities = (max(draft.fatalities[0], value), span, cue.id)
-                elif cue.kind == "injured":
-                    if draft.injured is None or draft.injured[0] is None:
-                        draft.injured = (value, span, cue.id)
+            groups = [window[-1]]
+            for q in reversed(window[:-1]):
+                between = self.text[q.norm_end:groups[0].norm_start]
+                if re.search(r"(?<![\w\u200c])و(?![\w\u200c])", between) and len(between) < 45:
+                    groups.insert(0, q)
                 else:
-                    draft.injured = (value, span, cue.id)
-                used.add(ws)
-                break
+                    break
+            if any(g.item.vague for g in groups):
+                value = None
+            else:
+                value = int(sum(g.item.value for g in groups if g.item.value is not None))
+            span = (groups[0].norm_start, we)
+            slot = {"killed": "fatalities", "injured": "injured", "killed_or_injured": "injured"}[cue.kind]
+            current = getattr(draft, slot)
+            if current is None or (current[0] in (None, 0) and value) or (value or 0) > (current[0] or 0):
+                setattr(draft, slot, (value, span, cue.id))
 
     def place_candidates(self, start: int, end: int, exclude: list[Phrase]) -> list[tuple[float, Located]]:
         """Places named in ``[start, end)`` with a rank: specific and "در X" first.
@@ -264,6 +273,8 @@ class Extractor:
                 rank += 0.5
             if kind == "country" and re.search(OWNER_BEFORE, before):
                 continue  # "پایگاه آمریکا", "نیروهای ترکیه": the owner, not the place
+            if kind == "country" and re.search(r"(?<![\w\u200c])(?:با|و)[\s\u200c]*$", before):
+                rank -= 0.75  # "مرز تاجیکستان با ازبکستان": the neighbour, not the place
             if re.search(r"(?:حومه|توابع|اطراف|نزدیکی|شمال|جنوب|شرق|غرب|کیلومتری|سمت|سوی)[\s\u200c]+(?:شهرک[\s\u200c]+|شهر[\s\u200c]+|روستای[\s\u200c]+|منطقه[\s\u200c]+)?[\"«]?$", before):
                 rank -= 1.5  # a reference point, not where it happened
             out.append((rank, loc))
@@ -318,6 +329,17 @@ class Extractor:
         best = max(groups, key=len, default=[])
         ids = {c[1].item.entry_id for c in best}
         return best if len(ids) >= 2 else []
+
+    def date_from_paragraph(self, sentence: SentenceView, draft: Draft) -> None:
+        """An undated sentence takes the date of the sentence before it in its paragraph."""
+        for prev in reversed(self.ctx.sentences[:sentence.index]):
+            if "\n" in self.text[prev.norm_end:sentence.norm_start] or prev.headline:
+                return
+            dates = [d for d in self.ctx.within(self.ctx.dates, prev.norm_start, prev.norm_end)
+                     if d.item.value is not None]
+            if dates:
+                draft.date = dates[-1]
+                return
 
     def countries_in(self, start: int, end: int) -> set[str]:
         out = set()
@@ -593,7 +615,7 @@ class Extractor:
                 if inside:
                     weapons = inside
                 if weapons:
-                    ws, we, kind, wmode, wid = max(weapons, key=lambda w: (len(w[2]), -abs(w[0] - first[0])))
+                    ws, we, kind, wmode, wid = min(weapons, key=lambda w: (abs(w[0] - first[0]), w[0] - w[1]))
                     if draft.weapon is None or draft.weapon[2] in ("firearm",) and kind != "firearm":
                         draft.weapon = (ws, we, kind, wid)
                     if draft.mode is None or (draft.mode_rule.startswith("assault.clash") and wmode != "firearms"):
@@ -611,6 +633,8 @@ class Extractor:
             self.choose_date(segment, draft, first[0])
             if draft.date is None and start > sentence.norm_start:
                 self.choose_date(sentence, draft, first[0])
+            if draft.date is None:
+                self.date_from_paragraph(sentence, draft)
             plural = any(PLURAL_REPORT.search(self.text, max(start, ts - 30), te) for ts, te, _ in items)
             draft.summary = draft.place_rank < 4 and plural and len(self.countries_in(start, end)) >= 2
             if not draft.actors and any(t.voice == "active" and "خود" in self.text[ts:te].split()
@@ -653,6 +677,11 @@ class Extractor:
                     or draft.weapon)
 
     def supported(self, draft: Draft) -> bool:
+        if all(t.id in NEEDS_ATTACK_CONTEXT for _, _, t in draft.triggers):
+            sentence = self.ctx.sentences[draft.sentence]
+            if not (ATTACK_CONTEXT.search(self.text, sentence.norm_start, sentence.norm_end)
+                    or any(p.kind == "armed_group" for p in draft.actors)):
+                return False  # an explosion with no attacker, bomb or attack: maybe an accident
         if draft.strong:
             return True
         if draft.weapon or draft.fatalities and draft.fatalities[0] or draft.injured and draft.injured[0]:

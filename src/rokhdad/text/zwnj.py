@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import gzip
 import re
-from itertools import accumulate, compress, repeat
-from operator import and_, is_, ne, or_
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import accumulate, compress, repeat
+from operator import and_, is_, ne, or_
 from typing import NamedTuple
 
 from rokhdad.model import OffsetMap
@@ -94,6 +94,8 @@ class Lexicon:
 
 
 class Analysis(NamedTuple):
+    """What ``analyse`` found for one word."""
+
     form: str      # the word with ZWNJs inserted
     share: float   # how often the weakest rule used holds for known words
 
@@ -375,7 +377,7 @@ def _follow_habit(word_edits: list[tuple[int, int, str, int]],
     """
     joined = sum(1 for edit in word_edits if edit[3] == STRONG)
     spaced = sum(1 for edit in gap_edits if edit[3] == STRONG)
-    if written >= AWARE_SHARE * (written + joined + spaced + len(word_edits) + len(gap_edits)) and written:
+    if written and written >= AWARE_SHARE * (written + len(word_edits) + len(gap_edits)):
         keep_word, keep_gap = STRONG, STRONG
     elif joined > spaced:
         keep_word, keep_gap = WEAK, STRONG
