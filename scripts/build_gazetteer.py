@@ -1,9 +1,11 @@
 """Build the compact places gazetteer shipped in ``src/rokhdad/data/gazetteer/``.
 
-Reads ``shared/data/gazetteer-fa`` (places.csv, iran_divisions.csv) and the ir-news-2020
-corpus (word frequencies for the common-word stoplist) and writes ``places.tsv.gz`` and
-``common_names.tsv``. Run: ``python scripts/build_gazetteer.py [--shared ../shared]``.
-Needs ``pycountry`` (ISO 3166 alpha-2 to alpha-3) at build time only.
+Reads ``shared/data/gazetteer-fa`` (places.csv, iran_divisions.csv, person_first_names.csv),
+the ir-news-2020 corpus (word frequencies; eval/dev ids excluded) and the PEYMA/ARMAN NER
+corpora (words tagged as ordinary words) and writes ``places.tsv.gz`` and
+``common_names.tsv``. Run: ``python scripts/build_gazetteer.py [--shared ../shared]``;
+the output is byte-identical for identical input. Needs ``pycountry`` (ISO 3166 alpha-2
+to alpha-3) at build time only.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ MERGE_KM = 15  # two sources' points for one town are within a few km; neighbour
 COMMON_CONTEXT = 10   # corpus hits from which a minor place name needs a context word
 COMMON_STRONG = 50    # corpus hits from which «در/به/از» are not context enough
 COMMON_DROP = 150     # corpus hits from which an untrusted or minor name is dropped outright
+TAGGED_PLAIN = 3  # times tagged O in PEYMA/ARMAN from which a word is an ordinary word ...
+LOC_RATIO = 4     # ... unless it is tagged LOC at least a quarter as often
+GIVEN_NAME_TOWN = 20_000  # only villages that share a given name need a cue
 COMMON_NEVER = 1000   # corpus hits of a function word («دو», «خبر»): no place owns it
 PROMINENT_POPULATION_FOCUS = 500_000
 # Words that name a place (Lebanon's North governorate, Mali, Dushanbe) but in news are
@@ -410,6 +415,13 @@ def main() -> None:
     counts = corpus_counts(args.shared / "data" / "ir-news-2020" / "articles.jsonl",
                            excluded, keys)
     common = decide_common(places, counts)
+    ner = args.shared / "data"
+    plain, located = tagged_word_counts([ner / "ner-peyma" / "peyma_300k.conll",
+                                         ner / "ner-peyma" / "peyma_600k.conll",
+                                         *sorted((ner / "ner-arman").glob("fold*.conll"))])
+    names = given_names(source / "person_first_names.csv")
+    log.info("%d more common names from NER-tagged corpora and given names",
+             add_tagged_common(places, common, plain, located, names))
     write_common(common, counts, args.out / "common_names.tsv")
     # display names: the spelling news uses most, unless that spelling is a common word
     usage = collections.Counter({k: v for k, v in counts.items() if k not in common})
@@ -460,6 +472,57 @@ def decide_common(places: list[Place], counts: collections.Counter) -> dict[str,
         else:
             decisions[key] = "strong" if hits >= COMMON_STRONG else "context"
     return decisions
+
+
+def tagged_word_counts(paths: list[Path]) -> tuple[collections.Counter, collections.Counter]:
+    """How often each word is tagged outside any entity (O) and inside a location (LOC).
+
+    A place name the annotators of PEYMA/ARMAN tagged O again and again but never LOC is a
+    common word («شکم», «ظهیر» the first name), whatever the news corpus says.
+    """
+    plain: collections.Counter = collections.Counter()
+    located: collections.Counter = collections.Counter()
+    for path in paths:
+        if not path.exists():
+            log.warning("%s is missing: tagged-word counts skip it", path)
+            continue
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                word, _, tag = line.rstrip("\n").partition("\t")
+                if not tag or line.startswith("#"):
+                    continue
+                key = normalize_name(word)
+                if tag == "O":
+                    plain[key] += 1
+                elif tag.endswith("LOC"):
+                    located[key] += 1
+    return plain, located
+
+
+def given_names(path: Path) -> set[str]:
+    """Persian given names (person_first_names.csv): «ظهیر» names a man before a village."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {normalize_name(row["name_fa"]) for row in csv.DictReader(handle)}
+
+
+def add_tagged_common(places: list[Place], decisions: dict[str, str],
+                      plain: collections.Counter, located: collections.Counter,
+                      names: set[str]) -> int:
+    """One-word names of minor places that are ordinary words or given names need a cue."""
+    added = 0
+    for p in places:
+        if prominent(p):
+            continue
+        for alias in p.aliases:
+            for key in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES):
+                if " " in key or key in decisions:
+                    continue
+                word = plain[key] >= TAGGED_PLAIN and located[key] * LOC_RATIO < plain[key]
+                small = (p.population or 0) < GIVEN_NAME_TOWN  # the list is noisy: «منبج»
+                if word or (key in names and small):
+                    decisions[key] = "strong" if plain[key] >= COMMON_STRONG else "context"
+                    added += 1
+    return added
 
 
 def write_common(decisions: dict[str, str], counts: collections.Counter, path: Path) -> None:

@@ -1,13 +1,15 @@
 """Build the ZWNJ lexicon shipped in ``src/rokhdad/data/zwnj/lexicon.txt.gz``.
 
-Reads the news and NER corpora under ``shared/data`` (never ``shared/data/zwnj``, and
-skipping the articles of ``shared/eval/dev``). Run: ``python scripts/build_zwnj.py [--shared ../shared]``.
+Reads the news and NER corpora and gazetteer names under ``shared/data`` (never
+``shared/data/zwnj``, and skipping the articles of ``shared/eval/dev``).
+Run: ``python scripts/build_zwnj.py [--shared ../shared]`` (one to two minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import csv
 import gzip
 import json
@@ -56,8 +58,7 @@ SLIP_MIN_SHARE = 0.95       # ... when at least this share of them has the ZWNJ
 # PRIOR_WEIGHT uses that went its usual way, ZWNJ uses outnumber plain ones in careful docs.
 PRIOR_WEIGHT = 1.5
 CARELESS_WEIGHT = 0.25      # a plain use in a careless document counts this much
-NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains ...
-UNEXPLAINED_MIN_COUNT = 1   # ... which must be seen this often
+NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains
 VERB_MIN_COUNT = 2          # uses of "می‌X" before X counts as a verb body
 NAME_WEIGHT = 2             # gazetteer names count as this many plain uses
 # "Standard" spellings are fixed even in text that already uses ZWNJ (see zwnj.repair):
@@ -124,7 +125,8 @@ def read_conll(path: Path, source: str, space_is_zwnj: bool = False,
                     sentences.append(" ".join(tokens))
                     tokens = []
                 # ARMAN has no document marks: cut it into chunks so "careful" is local
-                if sentences and (line.startswith("# doc = ") or len(sentences) >= sentences_per_doc):
+                new_doc = line.startswith("# doc = ") or len(sentences) >= sentences_per_doc
+                if sentences and new_doc:
                     yield source, "\n".join(sentences)
                     sentences = []
                 continue
@@ -169,6 +171,7 @@ class Counts:
 
 
 def count(docs: list[tuple[str, list[list[str]]]]) -> Counts:
+    """Count forms everywhere, and plain words and word pairs in careful documents."""
     counts = Counts()
     for _, runs in docs:
         for run in runs:
@@ -328,8 +331,6 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
         if z:
             form = best[key][1]
             explained = found is not None and found.form == form
-            if not explained and z < UNEXPLAINED_MIN_COUNT:
-                continue
             prior = found.share if explained else NEUTRAL_SHARE
         elif found is not None:
             form, prior = found.form, found.share
@@ -388,7 +389,8 @@ def verb_share(counts: Counts) -> float:
 def heh_share(counts: Counts, known: set[str]) -> float:
     """Share of compounds of two known words after a final "ه" written with the ZWNJ."""
     zwnj = sum(1 for a, b in counts.seams
-               if a[-1] == "ه" and len(a) >= MIN_HEH_HEAD and len(b) >= MIN_HEH_TAIL and a in known and b in known)
+               if a[-1] == "ه" and len(a) >= MIN_HEH_HEAD and len(b) >= MIN_HEH_TAIL
+               and a in known and b in known)
     glued = 0
     for word in counts.plain:
         i = word.find("ه", MIN_HEH_HEAD - 1)
@@ -409,6 +411,40 @@ def write_lexicon(path: Path, sections: dict[str, Iterable[str]], header: str) -
     # mtime=0: the same inputs give the same bytes
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
         f.write(("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def build(counts: Counts, names: collections.Counter[str]) -> dict[str, list[str]]:
+    """All lexicon sections, as lines."""
+    slips = _standard_zwnj_keys(counts.words)  # "میشود" is seen, but it is no word
+    known = {w for w, n in counts.words.items()
+             if n >= KNOWN_MIN_COUNT and ZWNJ not in w and len(w) >= 2 and w not in slips}
+    suffixes, prefixes = affix_shares(counts, known)
+    bound_after, bound_before = bound_parts(counts)
+    verbs = verb_stems(b for b, n in counts.verb_bodies.items() if n >= VERB_MIN_COUNT)
+    shares = {"verb": verb_share(counts), "heh": heh_share(counts, known)}
+    lexicon = Lexicon.empty(words=frozenset(known), verbs=frozenset(verbs), suffixes=suffixes,
+                            prefixes=prefixes, shares=shares, bound_after=frozenset(bound_after),
+                            bound_before=frozenset(bound_before))
+    # a name is needed only where the rules would split it (most names are not)
+    known |= {w for w in names if len(w) >= 2 and w not in known and analyse(w, lexicon)}
+    lexicon = dataclasses.replace(lexicon, words=frozenset(known))
+    joined, standard = choose_words(counts, lexicon, known, names)
+    known -= joined.keys()
+    lexicon = dataclasses.replace(lexicon, joined=joined, words=frozenset(known))
+    glue, apart = choose_glue(counts, lexicon)
+    return {
+        "shares": [f"{k}\t{v}" for k, v in shares.items()],
+        "suffixes": [f"{k}\t{v}" for k, v in suffixes.items()],
+        "prefixes": [f"{k}\t{v}" for k, v in prefixes.items()],
+        "standard": [form for key, form in joined.items() if key in standard],
+        "joined": [form for key, form in joined.items() if key not in standard],
+        "words": list(known),
+        "verbs": list(verbs),
+        "bound_after": list(bound_after),
+        "bound_before": list(bound_before),
+        "glue": list(glue),
+        "apart": list(apart),
+    }
 
 
 def main() -> None:
@@ -433,39 +469,6 @@ def main() -> None:
     log.info(", ".join(f"{name} {len(items)}" for name, items in sections.items()))
     log.info("wrote %s (%.0f KB) in %.1f s", args.out, args.out.stat().st_size / 1024,
              time.perf_counter() - started)
-
-
-def build(counts: Counts, names: collections.Counter[str]) -> dict[str, list[str]]:
-    """All lexicon sections, as lines."""
-    standard = _standard_zwnj_keys(counts.words)
-    known = {w for w, n in counts.words.items()
-             if n >= KNOWN_MIN_COUNT and ZWNJ not in w and len(w) >= 2 and w not in standard}
-    known |= {w for w in names if len(w) >= 2}
-    suffixes, prefixes = affix_shares(counts, known)
-    bound_after, bound_before = bound_parts(counts)
-    verbs = verb_stems(b for b, n in counts.verb_bodies.items() if n >= VERB_MIN_COUNT)
-    shares = {"verb": verb_share(counts), "heh": heh_share(counts, known)}
-    lexicon = Lexicon.empty(words=frozenset(known), verbs=frozenset(verbs), suffixes=suffixes,
-                            prefixes=prefixes, shares=shares, bound_after=frozenset(bound_after),
-                            bound_before=frozenset(bound_before))
-    joined, standard = choose_words(counts, lexicon, known, names)
-    known -= joined.keys()
-    lexicon = Lexicon.empty(joined=joined, words=frozenset(known),
-                            bound_after=frozenset(bound_after), bound_before=frozenset(bound_before))
-    glue, apart = choose_glue(counts, lexicon)
-    return {
-        "shares": [f"{k}\t{v}" for k, v in shares.items()],
-        "suffixes": [f"{k}\t{v}" for k, v in suffixes.items()],
-        "prefixes": [f"{k}\t{v}" for k, v in prefixes.items()],
-        "standard": [form for key, form in joined.items() if key in standard],
-        "joined": [form for key, form in joined.items() if key not in standard],
-        "words": list(known),
-        "verbs": list(verbs),
-        "bound_after": list(bound_after),
-        "bound_before": list(bound_before),
-        "glue": list(glue),
-        "apart": list(apart),
-    }
 
 
 if __name__ == "__main__":

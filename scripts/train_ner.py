@@ -58,6 +58,7 @@ CLUSTER_SIZES = (32, 256, 1024)  # coarse to fine, like Brown-cluster prefixes
 CLUSTER_MIN_COUNT = 3  # rarer words get no cluster: their vectors are noise
 CONTEXT_WORDS = 8000   # most frequent words used as context columns
 SVD_DIM = 128
+PREPARE_VERSION = "1"  # part of the cache key of the prepared corpora
 MAX_LEXICON_TOKENS = 6  # longer names are rare and never matched whole
 
 ZWNJ = "\u200c"
@@ -444,6 +445,69 @@ def benchmark(directory: Path) -> dict:
     }
 
 
+def source_digest() -> str:
+    """Hash of what the prepared corpora depend on: the normaliser's code and data.
+
+    Bump PREPARE_VERSION when this script's preparation or ``ner.clean`` changes.
+    """
+    digest = hashlib.sha256(PREPARE_VERSION.encode())
+    text_dir = ROOT / "src" / "rokhdad" / "text"
+    paths = sorted(text_dir.glob("*.py")) + sorted((ROOT / "src" / "rokhdad" / "data" / "zwnj").glob("*"))
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def prepare(cache: Path) -> dict:
+    """Read and normalise every corpus, split PEYMA 300K, build lexicon and clusters.
+
+    The result is pickled in ``cache`` under a hash of the normaliser and this script, so
+    tuning runs skip this step; the lexicon and cluster files are written next to it.
+    """
+    import pickle
+
+    digest = source_digest()
+    pickled = cache / f"corpora-{digest}.pkl"
+    if pickled.exists():
+        print(f"corpora: cached {pickled}")
+        return pickle.loads(pickled.read_bytes())
+    eval_ids, eval_titles = evaluation_articles()
+    news = read_news(eval_ids, eval_titles)
+    p300 = read_conll(PEYMA_300K)
+    respell = make_respeller(news, {w for _, doc in p300 for words, _ in doc for w in words
+                                    if " " in w.strip()})
+    split = split_documents(d for d, _ in p300)
+    part = {d: name for name, ids in split.items() for d in ids}
+    data: dict[str, list[Sentence]] = {"train": [], "dev": [], "test": []}
+    for doc_id, sentences in p300:
+        for words, tags in sentences:
+            data[part[doc_id]].append(normalise_sentence(words, tags, respell))
+    held_out = {sentence_key(w) for name in ("dev", "test") for w, _ in data[name]}
+    p600: list[Sentence] = []
+    dropped = 0
+    for _, sentences in read_conll(PEYMA_600K):
+        for words, tags in sentences:
+            sent = normalise_sentence(words, tags)
+            if sentence_key(sent[0]) in held_out:
+                dropped += 1
+            else:
+                p600.append(sent)
+    arman = [normalise_sentence(words, tags)
+             for path in ARMAN_FOLDS for _, sentences in read_conll(path) for words, tags in sentences]
+    frequent = {w for w, _ in collections.Counter(w for s in news for w in s).most_common(300)}
+    print("lexicon:", build_lexicon(cache / ner.LEXICON_FILE, frequent))
+    # the same text whatever the training flags: everything except PEYMA 300K dev and test
+    unlabelled = news + [w for w, _ in data["train"] + p600 + arman]
+    print("clusters: vocabulary", build_clusters(unlabelled, cache / ner.CLUSTERS_FILE))
+    corpora = {"split": split, "peyma300": data, "peyma600": p600, "arman": arman,
+               "dropped": dropped}
+    for old in cache.glob("corpora-*.pkl"):
+        old.unlink()
+    pickled.write_bytes(pickle.dumps(corpora))
+    return corpora
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ner.DATA_DIR, help="artefact directory")
@@ -466,50 +530,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
 
-    eval_ids, eval_titles = evaluation_articles()
-    news = read_news(eval_ids, eval_titles)
-    p300 = read_conll(PEYMA_300K)
-    respell = make_respeller(news, {w for _, doc in p300 for words, _ in doc for w in words
-                                    if " " in w.strip()})
-    split = split_documents(d for d, _ in p300)
-    part = {d: name for name, ids in split.items() for d in ids}
-    data: dict[str, list[Sentence]] = {"train": [], "dev": [], "test": []}
-    for doc_id, sentences in p300:
-        for words, tags in sentences:
-            data[part[doc_id]].append(normalise_sentence(words, tags, respell))
-    held_out = {sentence_key(w) for name in ("dev", "test") for w, _ in data[name]}
-    p600: list[Sentence] = []
-    dropped = 0
-    for _, sentences in read_conll(PEYMA_600K):
-        for words, tags in sentences:
-            sent = normalise_sentence(words, tags)
-            if sentence_key(sent[0]) in held_out:
-                dropped += 1
-            else:
-                p600.append(sent)
+    corpora = prepare(args.cache)
+    data, p600, arman_raw = corpora["peyma300"], corpora["peyma600"], corpora["arman"]
+    split = corpora["split"]
     mapping = {"pers": "PER", "org": "ORG", "loc": "LOC",
                "fac": "FAC" if args.arman == "fac" else "LOC"}
-    arman: list[Sentence] = []
-    for path in ARMAN_FOLDS:
-        for _, sentences in read_conll(path):
-            for words, tags in sentences:
-                w, t = normalise_sentence(words, tags)
-                arman.append((w, map_tags(t, mapping)))
     extra = p600 if args.peyma600 == "yes" else []
-    used_arman = arman if args.arman != "none" else []
-    training = data["train"] + extra + used_arman
+    arman = [(w, map_tags(t, mapping)) for w, t in arman_raw] if args.arman != "none" else []
+    training = data["train"] + extra + arman
     print(f"train sentences: peyma300 {len(data['train'])}, peyma600 {len(extra)} "
-          f"({dropped} dropped as dev/test duplicates), arman {len(used_arman)}")
-
+          f"({corpora['dropped']} dropped as dev/test duplicates), arman {len(arman)}")
     lexicon_path = args.cache / ner.LEXICON_FILE
     clusters_path = args.cache / ner.CLUSTERS_FILE
-    if not lexicon_path.exists():
-        frequent = {w for w, _ in collections.Counter(w for s in news for w in s).most_common(300)}
-        print("lexicon:", build_lexicon(lexicon_path, frequent))
-    if not clusters_path.exists():
-        # fixed whatever the training flags: every text except PEYMA 300K dev and test
-        unlabelled = news + [w for w, _ in data["train"] + p600 + arman]
-        print("clusters: vocabulary", build_clusters(unlabelled, clusters_path))
     for src in (lexicon_path, clusters_path):
         if args.out != args.cache:
             (args.out / src.name).write_bytes(src.read_bytes())
@@ -532,9 +564,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "training_data": {
             "peyma300_train_sentences": len(data["train"]),
             "peyma600_sentences": len(extra),
-            "peyma600_dropped_as_dev_test_duplicates": dropped,
+            "peyma600_dropped_as_dev_test_duplicates": corpora["dropped"],
             "arman": args.arman,
-            "arman_sentences": len(used_arman),
+            "arman_sentences": len(arman),
         },
         "params": {"c1": args.c1, "c2": args.c2, "iterations": args.iterations},
         "tags": sorted({t[2:] for _, tags in training for t in tags if t != "O"}),

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 import fakes
 import gold
-from rokhdad.model import Article, EventType, Precision
+from rokhdad.model import Article, Precision
 from rokhdad.store import incidents, schema
 from rokhdad.store.incidents import Features, date_interval, place_score
 from rokhdad.store.ingest import ingest
@@ -303,7 +303,7 @@ def test_real_extractor_end_to_end_on_the_gold_articles(sqlite_store, gold_set):
     come out, and the pairwise scores (reported, not asserted: extraction is upstream) print."""
     pipeline = pytest.importorskip("rokhdad.pipeline")
     from rokhdad import serialize
-    from rokhdad.store.ingest import iter_spans
+    from rokhdad.store.rows import iter_spans
 
     articles = sorted(gold_set.articles.values(), key=lambda a: (a.published, a.id))
     summary = ingest(sqlite_store, articles, process=pipeline.process)

@@ -14,8 +14,9 @@ from conftest import run_cli
 from rokhdad import serialize
 from rokhdad.errors import ConfigError, InputError
 from rokhdad.model import Article, Span
-from rokhdad.store import database, inputs, schema
-from rokhdad.store.ingest import check_event, ingest, load_processor, plan
+from rokhdad.store import inputs, schema
+from rokhdad.store.ingest import ingest, load_processor, plan
+from rokhdad.store.rows import check_event
 
 TAJI = "شامگاه چهارشنبه پایگاه التاجی هدف حمله راکتی قرار گرفت"
 LINE_A = f"{TAJI} @ date=2020-03-11 place=taji target=us,uk fatalities=3 injured=12 mode=heavy-weapons source=joc"

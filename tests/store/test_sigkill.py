@@ -109,6 +109,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_a_clean_run(tmp_path):
         process.wait(timeout=30)
         stored = check_consistent(killed)
         landed.append((still_running, stored))
+    print(f"\nSIGKILL landed at (still running, articles stored): {landed}")
     assert any(running and 0 < stored < N_ARTICLES for running, stored in landed), landed
 
     done = run_cli("ingest", str(corpus), "--db", str(killed), "--processor", "fakes:process")
@@ -136,7 +137,7 @@ def test_a_crash_before_the_merge_is_finished_by_the_next_run(tmp_path):
 
 
 def test_an_exception_inside_a_write_rolls_the_chunk_back(tmp_path, monkeypatch):
-    from rokhdad.store import ingest as module
+    from rokhdad.store import rows as module
 
     articles = fakes.synthetic(6, 30)
     with open_store(str(tmp_path / "x.db")) as store:

@@ -362,10 +362,10 @@ _ATTACKER_BEFORE = re.compile(
 _ATTACK_VERB = re.compile(
     r"(?:حمله|حملات|بمباران|موشک ?باران|گلوله ?باران|هدف|ترور)"
     r"(?: (?:هوایی|موشکی|پهپادی|قرار|را))* (?:کرد|کردند|کرده|نمود|نمودند|داد|دادند|داده)(?: |$)")
-_CLAUSE_STOP = re.compile(r"[.!?\u061f\n:«»\"]| که | گفت| اعلام| افزود| ادعا| مدعی| تاکید")
-_CLAUSE_START = re.compile(r"[.!?\u061f\n:«»\"\u060c]")
+_CLAUSE_STOP = re.compile(r"[.!?\u061f\n:]| که | گفت| اعلام| افزود| ادعا| مدعی| تاکید")
+_CLAUSE_START = re.compile(r"[.!?\u061f\n:«»\"\u060c]| که ")
 MAX_SUBJECT_WORDS = 3  # «روز گذشته آمریکا …»: at most this many words before the subject
-ATTACK_VERB_WINDOW = 100  # chars: beyond that the verb belongs to another clause
+ATTACK_VERB_WINDOW = 140  # chars: beyond that the verb belongs to another clause
 NOT_SUBJECT_BEFORE = PREPOSITIONS | frozenset(
     "وزیر وزارت سفیر سفارت سخنگوی رئیس رییس دولت مقامات مقام کشور کشورهای و یا".split())
 FACILITY_BEFORE = frozenset("پایگاه پایگاههای پایگاه های کمپ اردوگاه پادگان فرودگاه".split())

@@ -36,9 +36,9 @@ class ParticipantBuilder:
             return None
         if self._entries is None:
             try:
-                from rokhdad.entities.gazetteer import load_gazetteer
+                from rokhdad.entities.gazetteer import shipped_gazetteer
 
-                self._entries = load_gazetteer().by_id
+                self._entries = shipped_gazetteer().by_id
             except Exception:  # noqa: BLE001 - names are a bonus; the phrase still stands
                 self._entries = {}
         return self._entries.get(entry_id)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from rokhdad.errors import InputError, StoreError
@@ -220,6 +221,22 @@ def chunked(items: Sequence, size: int = IN_LIST) -> Iterator[Sequence]:
     """``items`` in slices, for ``IN (…)`` lists that stay under driver limits."""
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def upsert(connection: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str],
+           update: bool = False) -> None:
+    """INSERT … ON CONFLICT DO NOTHING (or DO UPDATE every other column), SQLite or PostgreSQL."""
+    if not rows:
+        return
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    if update:
+        columns = [c for c in rows[0] if c not in keys]
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in columns})
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    connection.execute(statement, rows)
 
 
 def table_counts(connection: sa.Connection) -> dict[str, int]:

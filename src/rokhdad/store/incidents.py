@@ -31,9 +31,9 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from rokhdad import serialize
-from rokhdad.model import Event, Precision
+from rokhdad.model import Precision
 from rokhdad.store import schema, summary
-from rokhdad.store.database import Store, chunked
+from rokhdad.store.database import Store, chunked, upsert
 from rokhdad.store.keys import fold, incident_id
 
 log = logging.getLogger(__name__)
@@ -340,8 +340,6 @@ def _start_day(connection: sa.Connection) -> dt.date | None:
 def _write(connection: sa.Connection, clusters: Sequence[Cluster], gone: set[str],
            assignments: dict[str, str]) -> None:
     """Rewrite ``clusters`` as incidents, move mentions to them, drop emptied ``gone`` ones."""
-    from rokhdad.store.ingest import upsert  # one upsert helper for both dialects
-
     i, v, m = schema.incidents, schema.incident_values, schema.mentions
     ids = [member.id for c in clusters for member in c.members]
     members = load_members(connection, ids)
@@ -388,7 +386,6 @@ def _merge_undated(connection: sa.Connection) -> tuple[int, set[str]]:
         return 0, set()
     members = load_members(connection, [c.members[0].id for c in clusters])
     rows, values = [], []
-    from rokhdad.store.ingest import upsert
     for cluster in clusters:
         incident = summary.summarize(cluster.id, [members[cluster.members[0].id]], None)
         rows.append(summary.incident_row(incident, None))
@@ -449,7 +446,3 @@ def merge_pending(store: Store) -> MergeStats:
              stats.replayed, since, stats.written, stats.deleted, stats.seconds)
     return stats
 
-
-def merge_all(features: Iterable[Features]) -> list[Cluster]:
-    """The merge from scratch, in memory (for tests and evaluation)."""
-    return assign(features)

@@ -17,19 +17,18 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
-from rokhdad import serialize
 from rokhdad.errors import ConfigError, InputError, RokhdadError
-from rokhdad.model import Article, Event, Participant, Span
+from rokhdad.model import Article, Event
 from rokhdad.store import incidents, schema
-from rokhdad.store.database import Store, chunked
+from rokhdad.store.database import Store, chunked, upsert
 from rokhdad.store.inputs import InputFailure
-from rokhdad.store.keys import fold, mention_id, participant_key, place_key, text_sha256
+from rokhdad.store.keys import text_sha256
+from rokhdad.store.rows import Rows, check_event
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +36,6 @@ Processor = Callable[[Article], Sequence[Event]]
 
 CHUNK_ARTICLES = 64     # articles per write transaction: amortises the commit
 CHUNK_SECONDS = 2.0     # ... or fewer, so a slow extractor still commits often (a kill loses less)
-ROLE_FIELDS = (("actor", "actors"), ("target", "targets"), ("source", "sources"))
-ATTRIBUTION_ROLES = (("attributed", "attributed_to"), ("claimed", "claimed_by"), ("denied", "denied_by"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,149 +115,6 @@ def load_processor(spec: str) -> Processor:
     return function
 
 
-# -- dialect helpers -------------------------------------------------------------------
-
-def upsert(connection: sa.Connection, table: sa.Table, rows: list[dict], keys: list[str],
-           update: bool = False) -> None:
-    """INSERT … ON CONFLICT DO NOTHING (or DO UPDATE every other column), SQLite or PostgreSQL."""
-    if not rows:
-        return
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table)
-    if update:
-        columns = [c for c in rows[0] if c not in keys]
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={c: statement.excluded[c] for c in columns})
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    connection.execute(statement, rows)
-
-
-# -- validation and rows ---------------------------------------------------------------
-
-def iter_spans(record: object, path: str = "") -> Iterator[tuple[str, Span]]:
-    """Every ``Span`` inside a record, with where it sits (``evidence[0]``, ``actors[1].spans[0]``)."""
-    if isinstance(record, Span):
-        yield path, record
-    elif dataclasses.is_dataclass(record) and not isinstance(record, type):
-        for f in dataclasses.fields(record):
-            yield from iter_spans(getattr(record, f.name), f"{path}.{f.name}" if path else f.name)
-    elif isinstance(record, tuple) and not hasattr(record, "_fields"):
-        for i, item in enumerate(record):
-            yield from iter_spans(item, f"{path}[{i}]")
-
-
-def check_event(event: object, article: Article) -> Event:
-    """An extractor's event, checked: it belongs to the article and every span lies in its text.
-
-    Raises:
-        ValueError: the extractor broke its contract (a bug, recorded as a failure).
-    """
-    if not isinstance(event, Event):
-        raise ValueError(f"extractor returned {type(event).__name__}, not Event")
-    if event.article_id != article.id:
-        raise ValueError(f"event {event.id} names article {event.article_id!r}, not {article.id!r}")
-    length = len(article.text)
-    for where, span in iter_spans(event):
-        if span.end > length:
-            raise ValueError(f"event {event.id}: span {where} ({span.start}, {span.end}) lies outside "
-                             f"the text ({length} chars)")
-    return event
-
-
-def _participants(event: Event) -> Iterator[tuple[str, Participant]]:
-    for role, name in ROLE_FIELDS:
-        for participant in getattr(event, name):
-            yield role, participant
-    for role, name in ATTRIBUTION_ROLES:
-        for attribution in getattr(event, name):
-            for participant in attribution.who:
-                yield role, participant
-            for participant in attribution.by:
-                yield f"{role}_by", participant
-
-
-def _actor_row(participant: Participant) -> dict:
-    names = (participant.text, participant.name_en or "", *participant.aliases)
-    return {"id": participant_key(participant), "name": participant.text, "name_en": participant.name_en,
-            "kind": participant.kind.value if participant.kind else None, "inter": participant.inter,
-            "search": "|" + "|".join(dict.fromkeys(fold(n) for n in names if n)) + "|"}
-
-
-@dataclass(slots=True)
-class Rows:
-    """Rows for one write transaction, inserted in foreign-key order."""
-
-    places: dict[str, dict] = field(default_factory=dict)
-    actors: dict[str, dict] = field(default_factory=dict)
-    articles: list[dict] = field(default_factory=list)
-    mentions: list[dict] = field(default_factory=list)
-    participants: list[dict] = field(default_factory=list)
-
-    def add_events(self, article: Article, version: int, events: Sequence[Event]) -> int:
-        seen: set[str] = set()
-        for event in events:
-            mid = mention_id(event, version)
-            if mid in seen:  # the extractor repeated an id: keep both, deterministically
-                suffix = 2
-                while f"{mid}#{suffix}" in seen:
-                    suffix += 1
-                log.warning("%s: duplicate event id %s", article.id, mid)
-                mid = f"{mid}#{suffix}"
-            seen.add(mid)
-            self.mentions.append(self._mention(article, version, mid, event))
-        return len(seen)
-
-    def _mention(self, article: Article, version: int, mid: str, event: Event) -> dict:
-        place_id = None
-        facility = False
-        if event.place is not None:
-            place = event.place.place
-            place_id = place_key(place.entry_id if place else None, event.place.text)
-            facility = incidents.is_facility(place.kind if place else None)
-            if place_id not in self.places:
-                self.places[place_id] = {
-                    "id": place_id, "name_fa": (place.name_fa if place else None) or event.place.text,
-                    "name_en": place.name_en if place else None, "kind": place.kind if place else None,
-                    "latitude": place.lat if place else None, "longitude": place.lon if place else None,
-                    "admin1_fa": place.admin1_fa if place else None, "admin1_en": place.admin1_en if place else None,
-                    "country": place.country if place else None, "population": place.population if place else None}
-        positions: dict[str, int] = {}
-        for role, participant in _participants(event):
-            actor = _actor_row(participant)
-            self.actors.setdefault(actor["id"], actor)
-            position = positions.get(role, 0)
-            positions[role] = position + 1
-            self.participants.append({"mention_id": mid, "role": role, "position": position,
-                                      "actor_id": actor["id"]})
-        interval = incidents.date_interval(event.date, event.date_precision, article.published, facility)
-        first = event.evidence[0] if event.evidence else None
-        return {
-            "id": mid, "event_id": event.id, "article_id": article.id, "article_version": version,
-            "current": True, "type": event.type.value, "mode": event.mode, "date": event.date,
-            "date_precision": event.date_precision.value,
-            "date_start": interval[0] if interval else None, "date_end": interval[1] if interval else None,
-            "merge_date": incidents.merge_day(interval, event.date is not None) if interval else None,
-            "place_id": place_id, "geo_precision": event.place.precision if event.place else None,
-            "fatalities": event.fatalities, "injured": event.injured, "weapon": event.weapon,
-            "weapon_count": event.weapon_count, "modality": event.modality.value, "optional": event.optional,
-            "confidence": event.confidence, "evidence_start": first.start if first else None,
-            "evidence_end": first.end if first else None, "record": serialize.to_dict(event),
-            "incident_id": None,
-        }
-
-    def flush(self, connection: sa.Connection) -> None:
-        upsert(connection, schema.places, list(self.places.values()), ["id"])
-        upsert(connection, schema.actors, list(self.actors.values()), ["id"])
-        if self.articles:
-            connection.execute(schema.articles.insert(), self.articles)
-        if self.mentions:
-            connection.execute(schema.mentions.insert(), self.mentions)
-        if self.participants:
-            connection.execute(schema.mention_participants.insert(), self.participants)
-        self.places, self.actors, self.articles, self.mentions, self.participants = {}, {}, [], [], []
-
-
 # -- planning --------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +171,8 @@ def _retire_mentions(connection: sa.Connection, article_id: str, version: int, d
     """Take a version's mentions out of their incidents (marked dirty for the merge)."""
     m, i = schema.mentions, schema.incidents
     own = sa.and_(m.c.article_id == article_id, m.c.article_version == version)
-    connection.execute(i.update().where(i.c.id.in_(sa.select(m.c.incident_id).where(own, m.c.incident_id.is_not(None))))
-                       .values(dirty=True))
+    joined = sa.select(m.c.incident_id).where(own, m.c.incident_id.is_not(None))
+    connection.execute(i.update().where(i.c.id.in_(joined)).values(dirty=True))
     if delete:
         connection.execute(schema.mention_participants.delete().where(
             schema.mention_participants.c.mention_id.in_(sa.select(m.c.id).where(own))))
@@ -328,7 +182,8 @@ def _retire_mentions(connection: sa.Connection, article_id: str, version: int, d
 
 
 def _set_current(connection: sa.Connection, article_id: str, version: int) -> None:
-    a, m = schema.articles, schema.mentions
+    """Make ``version`` the article's current one; the previous one leaves its incidents."""
+    a = schema.articles
     current = connection.execute(sa.select(a.c.version).where(a.c.id == article_id, a.c.current)).scalar()
     if current is not None and current != version:
         _retire_mentions(connection, article_id, current, delete=False)
@@ -398,10 +253,11 @@ class Run:
         s = self.summary
         counts = dataclasses.replace(s, failures=[])
         rows = Rows()
+        failures: list[Failure] = []
+        succeeded: list[str] = []
         with self.store.write() as connection:
             stored = _versions(connection, [c.article.id for c in coded if c.article])
             touched: set[str] = set()
-            failures = []
             for item in coded:
                 counts.read += 1
                 if item.article is None:
@@ -410,25 +266,24 @@ class Run:
                     self._record_failure(connection, item.failure)
                     continue
                 article = item.article
-                if article.id in touched:  # the same id twice in one chunk: write the first before
+                if article.id in touched:  # the same id twice in one chunk: the first is written first
                     rows.flush(connection)
-                    stored = _versions(connection, [article.id]) | {k: v for k, v in stored.items()
-                                                                    if k != article.id}
+                    stored[article.id] = _versions(connection, [article.id]).get(article.id, [])
                 touched.add(article.id)
-                versions = stored.get(article.id, [])
-                action, version = plan(article, item.sha, versions, s.coder_version, self.recode)
-                if action == "skip" or action == "reactivate":
-                    if action == "reactivate":
-                        rows.flush(connection)
-                        _set_current(connection, article.id, version)
-                        self._reactivate(connection, article.id, version)
-                        counts.versions += 1
-                    else:
-                        counts.unchanged += 1
+                action, version = plan(article, item.sha, stored.get(article.id, []), s.coder_version,
+                                       self.recode)
+                if action == "skip":
+                    counts.unchanged += 1
                     continue
-                if item.events is None and item.failure is None:  # planned skip, but state moved on
+                if action != "new":
+                    rows.flush(connection)  # the updates below must see every row inserted before
+                if action == "reactivate":
+                    _set_current(connection, article.id, version)
+                    self._reactivate(connection, article.id, version)
+                    counts.versions += 1
+                    continue
+                if item.events is None and item.failure is None:  # planned a skip, but the state moved on
                     item.events, item.failure = code(article, self.process)
-                rows.flush(connection)
                 if action in ("recode", "reactivate+recode"):
                     _set_current(connection, article.id, version)
                     _retire_mentions(connection, article.id, version, delete=True)
@@ -448,9 +303,10 @@ class Run:
                     failures.append(item.failure)
                     self._record_failure(connection, item.failure)
                 else:
-                    connection.execute(schema.failures.delete().where(
-                        schema.failures.c.key == f"article:{article.id}"))
+                    succeeded.append(f"article:{article.id}")
             rows.flush(connection)
+            for keys in chunked(succeeded):
+                connection.execute(schema.failures.delete().where(schema.failures.c.key.in_(keys)))
             connection.execute(schema.runs.update().where(schema.runs.c.id == s.run_id).values(
                 n_read=counts.read, n_new=counts.new, n_versions=counts.versions, n_unchanged=counts.unchanged,
                 n_recoded=counts.recoded, n_failed=counts.failed, n_mentions=counts.mentions))

@@ -28,8 +28,9 @@ ANY_SUFFIXES = frozenset({
 })
 # Suffixes that take a ZWNJ only after a silent final "ه" (کرده‌اند، خانه‌ای، هسته‌ای).
 AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "اید", "اند", "ایی"})
-# A lone "ی" after a space can only be a half-space typed as a space (خانه ی -> خانه‌ی).
-LONE_SUFFIXES = ANY_SUFFIXES | {"ی"}
+# Suffixes that are never words of their own: after a space, the space is a typed
+# half-space (خانه ی، شیطان اند). Not "ای", which is also the vocative (ای خدا).
+LONE_SUFFIXES = ANY_SUFFIXES | AFTER_HEH_SUFFIXES - {"ای"} | {"ی"}
 # Verb prefixes followed by a ZWNJ: (بر|در|...)?(ن)?می + verb.
 VERB_PREFIX = re.compile("(?:بر|در|فرو|باز|فرا|وا)?ن?می")
 VERB_PREFIXES = frozenset(p + n + "می" for p in ("", "بر", "در", "فرو", "باز", "فرا", "وا")
@@ -48,6 +49,11 @@ MIN_KNOWN_PREFIX = 4  # a known word this long at the start of "می..." is not 
 PERFECT_ENDINGS = frozenset({"ام", "ای", "ایم", "اید", "اند"})
 _PARTICIPLE = re.compile(r".{2,}[دت]ه")
 _PERFECT = re.compile(r".{2,}[دت](ه(?:ام|ای|ایم|اید|اند))")
+# "های" is plural + ezafe and needs a word after it; these words cannot be that word.
+_PLURAL_EZAFE = ZWNJ + "های"
+_CLAUSE_END = frozenset(".!?\n؟،؛,;:)»\"")
+NO_EZAFE_AFTER = frozenset({"که", "را", "است", "بود", "شد", "و", "از", "به", "با", "در", "تا",
+                            "برای", "هم", "نیز", "اما", "یا", "چون", "می", "نمی"})
 NOMINAL_TAILS = frozenset({"ی", "یی", "ان", "ات", "ای", "ها", "های", "هایی", "گان", "ترین", "تر"})
 ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
 # A text whose writer already typed this share of the ZWNJs we would add is "aware":
@@ -282,8 +288,12 @@ def _looks_verbal(word: str, body: str, lexicon: Lexicon) -> bool:
     if VERB_SHAPE.fullmatch(body) is None:
         return False
     for length in range(MIN_KNOWN_PREFIX, len(word)):
-        if word[length:] in NOMINAL_TAILS and word[:length] in lexicon.words:
-            return False  # میکروبی، میلیاردها: a word that starts with می, plus a suffix
+        if word[:length] not in lexicon.words:
+            continue
+        tail = word[length:]
+        if tail in NOMINAL_TAILS or (length > MIN_KNOWN_PREFIX and len(tail) > 2
+                                     and tail in lexicon.words):
+            return False  # میکروبی، میخها، میهماننواز: a word that starts with می, and more
     return True
 
 
@@ -298,14 +308,15 @@ def glues(a: str, b: str, lexicon: Lexicon) -> bool:
 
 
 def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
-    """2: an affix no one writes apart on purpose (می ..., ... ها); 1: a usual compound; 0: apart."""
+    """STRONG: an affix nobody writes apart on purpose (می ..., ... ها); WEAK: a usual
+    compound or a bound part (بین المللی، ... سازی); 0: two words."""
     if b in VERB_PREFIXES:  # سر می‌زند: only a preverb joins می (برمی)
         return WEAK if a + b in VERB_PREFIXES and (a, b) in lexicon.glue else 0
     if a in VERB_PREFIXES:
         if (a, b) in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
             return 0  # the month می: "ماه می گذشته"
         return STRONG
-    if b in LONE_SUFFIXES or (b in AFTER_HEH_SUFFIXES and a[-1] == "ه"):
+    if b in LONE_SUFFIXES or (b == "ای" and a[-1] in "هی"):  # خانه ای، فضایی ای
         return 0 if (a, b) in lexicon.apart else STRONG
     if b in lexicon.bound_after or a in lexicon.bound_before:
         return 0 if (a, b) in lexicon.apart else WEAK
@@ -337,6 +348,8 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
     starts = list(accumulate(map(len, pieces)))  # word k spans starts[2k]..starts[2k+1]
     word_edits: list[tuple[int, int, str, int]] = []  # (start, end, replacement, strength)
     for k in compress(range(len(words)), map(ne, fixes, words)):
+        if fixes[k].endswith(_PLURAL_EZAFE):
+            fixes[k] = _indefinite_if_no_ezafe(words[k], fixes[k], pieces, 2 * k + 1, lexicon)
         strength = STRONG if words[k] in lexicon.standard else WEAK
         word_edits.extend((s, e, new, strength)
                           for s, e, new in _insertions(words[k], fixes[k], starts[2 * k]))
@@ -354,6 +367,18 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
         return text, offsets
     edits = _follow_habit(word_edits, gap_edits, written=text.count(ZWNJ))
     return _splice(text, offsets, edits)
+
+
+def _indefinite_if_no_ezafe(word: str, fixed: str, pieces: list[str], i: int,
+                            lexicon: Lexicon) -> str:
+    """زمینهای: "زمین‌های" needs a word after its ezafe; before "که", "را" or a full
+    stop it is "زمینه‌ای", when "زمینه" is a word too."""
+    after = pieces[i + 1].lstrip(" ")
+    ends = i + 2 >= len(pieces) or after[:1] in _CLAUSE_END  # the text, clause or line ends
+    if not ends and (after or pieces[i + 2] not in NO_EZAFE_AFTER):
+        return fixed
+    stem = _known(word[:-2], lexicon)
+    return stem + ZWNJ + "ای" if stem is not None and stem[-1] == "ه" else fixed
 
 
 def _repair_cached(word: str, lexicon: Lexicon) -> str:
@@ -391,7 +416,8 @@ def _follow_habit(word_edits: list[tuple[int, int, str, int]],
         keep_word, keep_gap = WEAK, STRONG
     else:
         keep_word, keep_gap = WEAK, WEAK
-    edits = [e for e in word_edits if e[3] >= keep_word] + [e for e in gap_edits if e[3] >= keep_gap]
+    edits = [e for e in word_edits if e[3] >= keep_word]
+    edits += [e for e in gap_edits if e[3] >= keep_gap]
     edits.sort()
     return edits
 
