@@ -120,6 +120,24 @@ def test_conflicts_are_kept_with_who_said_them(store):
     assert incident.outlets == ("asriran", "roozno", "tabnak")
 
 
+def test_stored_incidents_are_exactly_their_summaries(store):
+    """What is read back equals summarize() over the incident's mentions (no drift in storage)."""
+    from rokhdad.store import summary
+    from rokhdad.store.incidents import load_members
+
+    ingest(store, fakes.synthetic(3, 30), process=fakes.process)
+    found = find_incidents(store, Filters(include_optional=True))
+    assert found
+    with store.read() as connection:
+        for incident in found:
+            members = load_members(connection, incident.mention_ids)
+            again = summary.summarize(incident.id, list(members.values()),
+                                      (incident.date_start, incident.date_end) if incident.date_start else None)
+            assert again == incident
+            for e in incident.evidence:
+                assert members[e.mention_id].quote == e.quote
+
+
 def test_a_claim_the_next_day_updates_the_incident(store):
     ingest(store, [article("t1", "2020-03-12", TAJI.format(date="2020-03-11"))], process=fakes.process)
     [before] = find_incidents(store)

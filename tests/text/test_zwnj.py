@@ -6,6 +6,8 @@ import doctest
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rokhdad.model import OffsetMap
 from rokhdad.text import zwnj
@@ -109,6 +111,20 @@ def test_zwnj_before_ha_keeps_offsets() -> None:
     i = norm.text.index(ZWNJ)
     assert norm.offsets.origin[i] == raw.index("ها")  # the ZWNJ takes the next char's origin
     assert norm.to_original(0, i + 3) == (0, 6)
+
+
+PIECES = list("ابتدرزسشکگلمنوهی") + [" ", " ", ZWNJ, ".", "،", "7", "\n", "می", "ها", "ای", " های "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_repair_only_moves_spaces_and_zwnj(raw: str) -> None:
+    base = normalize(raw, repair_zwnj=False).text
+    norm = normalize(raw)
+    assert norm.text.replace(ZWNJ, "").replace(" ", "") == base.replace(ZWNJ, "").replace(" ", "")
+    origin = norm.offsets.origin
+    assert len(origin) == len(norm.text) + 1 and origin[-1] == len(raw)
+    assert all(a <= b for a, b in zip(origin, origin[1:]))
 
 
 def test_repair_without_words_is_identity() -> None:

@@ -7,6 +7,8 @@ names (a province or a news agency, a country or its army). Offsets stay normali
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import hashlib
 import importlib.metadata
@@ -197,14 +199,46 @@ def iter_key_matches(automaton: ahocorasick.Automaton, key_text: str) -> Iterato
         yield last - len(key) - 1, key
 
 
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def _compact(key_text: str) -> tuple[str, list[int], list[int]]:
+    """Runs of spaces to one (quotes and punctuation inside a name became spaces):
+    the compact text, and parallel lists of (compact start, original start) per piece."""
+    pieces, compact_starts, original_starts = [], [], []
+    last = position = 0
+    for m in _SPACE_RUN.finditer(key_text):
+        pieces.append(key_text[last:m.start() + 1])
+        compact_starts.append(position)
+        original_starts.append(last)
+        position += m.start() + 1 - last
+        last = m.end()
+    pieces.append(key_text[last:])
+    compact_starts.append(position)
+    original_starts.append(last)
+    return "".join(pieces), compact_starts, original_starts
+
+
 def find_candidates(key_text: str, matcher: Matcher) -> list[Candidate]:
-    """Every whole-word table name in the matching copy, overlapping ones included."""
+    """Every whole-word table name in the matching copy, overlapping ones included.
+
+    Names are matched with runs of spaces collapsed, so «پایگاه هوایی «بلد»» still
+    matches "پایگاه هوایی بلد"; spans are mapped back to the uncollapsed copy.
+    """
     found = []
     payloads = matcher.payloads
-    for last, value in matcher.automaton.iter(f" {key_text} "):
+    compact, c_starts, o_starts = _compact(key_text) if "  " in key_text else (key_text, None, None)
+
+    def original(index: int) -> int:
+        if c_starts is None:
+            return index
+        piece = bisect.bisect_right(c_starts, index) - 1
+        return o_starts[piece] + index - c_starts[piece]
+
+    for last, value in matcher.automaton.iter(f" {compact} "):
         size, key, entries, context = payloads[value]
         start = last - size - 1  # padded " key " ends at `last`; undo the leading pad
-        found.append(Candidate(start, start + size, key, entries, context))
+        found.append(Candidate(original(start), original(start + size - 1) + 1, key, entries, context))
     return found
 
 

@@ -386,6 +386,10 @@ class Extractor:
         for s, e, cue in self.cue_matches(("source_after",), start, end):
             clause_start, _ = self.clause_of(sentence, s)
             subject = self._subject(sentence, clause_start, s)
+            if subject is None:  # "ارتش عراق … از حمله …، با دو راکت خبر داده بود"
+                subject = self._subject(sentence, self.segment_of(sentence, s)[0], s)
+                if subject is not None and subject.kind not in SPEAKER_KINDS:
+                    subject = None
             listed = self._listed_speakers(sentence, s)
             if len(listed) > 1:  # "جان کربی، سخنگوی پنتاگون، و ائتلاف … اعلام کردند"
                 if chain:
@@ -548,9 +552,18 @@ class Extractor:
                 if who is not None and re.match(r"[\s\u200c]*(?:حمایت|پشتیبانی|تامین|تأمین|تجهیز)",
                                                 self.text[who.norm_end:who.norm_end + 12]):
                     continue
-            if who is None or who.kind in ("target", "place"):
+            if who is None or who.kind == "target":
                 continue
-            item = (who, speakers, (s, e), cue.id)
+            if who.kind == "place" and not (who.main_entity is not None and who.main_entity.place is not None
+                                            and who.main_entity.place.kind == "country"):
+                continue  # a country may be blamed ("ایران را عامل … دانست"); a town may not
+            by = speakers
+            if not by and cue.kind in ("blame", "denial"):
+                # "یک مقام ارشد … ایران را عامل حمله … دانست": the subject blames
+                subject = self._subject(sentence, self.segment_of(sentence, s)[0], who.norm_start)
+                if subject is not None and subject.norm_end <= who.norm_start and subject.kind in SPEAKER_KINDS:
+                    by = [[subject]]
+            item = (who, by, (s, e), cue.id)
             {"claim": claims, "blame": blames, "denial": denials}[cue.kind].append(item)
         return claims, blames, denials, negated
 

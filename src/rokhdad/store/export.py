@@ -240,6 +240,13 @@ def plover_record(incident: Incident, coder: str = "rokhdad") -> dict[str, Any]:
 
 
 FLAT_DATES = ("date_start", "date_end", "first_seen", "last_seen")
+FLAT_COLUMNS = (
+    "id", "type", "mode", "date", "date_precision", "date_start", "date_end", "place_id", "place_name",
+    "place_name_en", "admin1", "country", "latitude", "longitude", "geo_precision", "actors", "targets",
+    "attributed_to", "claimed_by", "denied_by", "sources", "outlets", "weapon", "weapon_count", "fatalities",
+    "fatalities_note", "injured", "modality", "optional", "disputed", "num_mentions", "num_articles",
+    "num_sources", "first_seen", "last_seen", "disorder_type", "event_type", "sub_event_type", "notes",
+)
 
 
 def flat_row(incident: Incident) -> dict[str, Any]:
@@ -349,14 +356,6 @@ def _arrow_table(rows: list[dict[str, Any]]):
     schema = pa.schema([(name, types.get(name, pa.string())) for name in FLAT_COLUMNS])
     return pa.Table.from_pylist(rows, schema=schema)
 
-
-FLAT_COLUMNS = (
-    "id", "type", "mode", "date", "date_precision", "date_start", "date_end", "place_id", "place_name",
-    "place_name_en", "admin1", "country", "latitude", "longitude", "geo_precision", "actors", "targets",
-    "attributed_to", "claimed_by", "denied_by", "sources", "outlets", "weapon", "weapon_count", "fatalities",
-    "fatalities_note", "injured", "modality", "optional", "disputed", "num_mentions", "num_articles",
-    "num_sources", "first_seen", "last_seen", "disorder_type", "event_type", "sub_event_type", "notes",
-)
 
 
 def _acled_value(column: str, text: str) -> Any:

@@ -99,6 +99,7 @@ incidents = sa.Table(
     sa.Column("place_id", sa.Text),
     sa.Column("place_name", sa.Text),
     sa.Column("place_name_en", sa.Text),
+    sa.Column("place_kind", sa.String(32)),
     sa.Column("admin1", sa.Text),
     sa.Column("country", sa.String(3)),
     sa.Column("latitude", sa.Float),

@@ -333,11 +333,11 @@ def incident_row(incident: Incident, key_date: dt.date | None) -> dict:
         "date_precision": incident.date_precision.value,
         "date_start": incident.date_start, "date_end": incident.date_end,
         "place_id": place.id if place else None, "place_name": place.name if place else None,
-        "place_name_en": place.name_en if place else None, "admin1": place.admin1 if place else None,
+        "place_name_en": place.name_en if place else None, "place_kind": place.kind if place else None,
+        "admin1": place.admin1 if place else None,
         "country": place.country if place else None, "latitude": place.latitude if place else None,
         "longitude": place.longitude if place else None, "geo_precision": place.precision if place else None,
-        "participants": {role: [_actor_json(a) for a in getattr(incident, role)] for role in ROLES}
-        | {"place_kind": place.kind if place else None},
+        "participants": {role: [_actor_json(a) for a in getattr(incident, role)] for role in ROLES},
         "sources": list(incident.sources), "outlets": list(incident.outlets),
         "weapon": incident.weapon, "weapon_count": incident.weapon_count,
         "fatalities": incident.fatalities, "fatalities_note": incident.fatalities_note,
@@ -363,7 +363,7 @@ def incident_from_row(row: Any, values: Iterable[Any] = (), mention_ids: Iterabl
     people = row.participants
     place = None
     if row.place_id is not None:
-        place = IncidentPlace(row.place_id, row.place_name, row.place_name_en, people.get("place_kind"),
+        place = IncidentPlace(row.place_id, row.place_name, row.place_name_en, row.place_kind,
                               row.admin1, row.country, row.latitude, row.longitude, row.geo_precision)
     reported = tuple(ReportedValue(v.field, json.loads(v.value), v.mention_id, v.article_id, v.outlet,
                                    v.published, tuple(v.said_by))

@@ -41,6 +41,7 @@ def upgrade() -> None:
     sa.Column('place_id', sa.Text(), nullable=True),
     sa.Column('place_name', sa.Text(), nullable=True),
     sa.Column('place_name_en', sa.Text(), nullable=True),
+    sa.Column('place_kind', sa.String(length=32), nullable=True),
     sa.Column('admin1', sa.Text(), nullable=True),
     sa.Column('country', sa.String(length=3), nullable=True),
     sa.Column('latitude', sa.Float(), nullable=True),
