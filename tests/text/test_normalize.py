@@ -35,6 +35,8 @@ ZWNJ = "\u200c"
         ("در همین حال٬ گفت", "در همین حال، گفت"),          # Arabic thousands sep as comma
         ("۱٬۲۰۰", "1\u066c200"),                           # ... kept inside a number
         ("سطر\r\nدوم", "سطر\nدوم"),                        # CRLF
+        ("ﻛﺘﺎﺏ", "کتاب"),                                   # presentation forms
+        ("ﻻ", "لا"),                                       # lam-alef ligature
         ("", ""),
     ],
 )

@@ -22,12 +22,12 @@ from rokhdad.model import (
 
 SEGMENT_BREAK = re.compile("[\u061b;]|(?<=[^\\d]):(?=[\\s\u200c])")  # one sentence, several reports
 NAMED_PLACE = re.compile(
-    "(?P<noun>روستای|روستاهای|شهرک|ناحیه|دهستان|بخش|محله|قریه)[\\s\u200c]+[\"«]?"
+    "(?<![\\w\u200c])(?P<noun>روستای|روستاهای|شهرک|ناحیه|دهستان|بخش|محله|قریه)[ ]+[\"«]?"
     "(?P<name>(?:ال|أم|ام|ابو|أبو|تل|عین|دیر|رأس|راس)?[\\s\u200c]?[^\\s\u200c\"«»،,.؛:()]{2,}"
     "(?:(?<=^)|(?<=[\"«])[^\"«»،,.؛:()]{0,20}?)?)[\"»]?")
 PLURAL_REPORT = re.compile("(?<![\\w\u200c])(?:حملات|حملاتی|پایگاه[\u200c ]?های|پایگاه[\u200c ]?ها|مواضع)(?![\\w\u200c])")
 OWNER_BEFORE = "(?:حمایت|وابسته به|هوادار|طرفدار|متحد|متحدان|مزدوران|پایگاه|پایگاه[\u200c ]?های|نیروهای|نیروی|ارتش|سفارت|کنسولگری|مواضع|جنگنده[\u200c ]?های|نظامیان|سربازان|دولت|وزارت)[\\s\u200c]*$"
-PLACE_NOUN_BEFORE = re.compile("(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|مناطق|پایگاه|استان)[\\s\u200c]*[\"«]?[\\s\u200c]*$")
+PLACE_NOUN_BEFORE = re.compile("(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|مناطق|پایگاه|استان|فرودگاه)(?:[\\s\u200c]+\\S+){0,3}[\\s\u200c]*[\"«]?[\\s\u200c]*$")
 MAX_SPEAKER_LIST = 220  # chars; a longer stretch before the verb is not a list of names
 SPEAKER_KINDS = frozenset({"person", "official", "government", "coalition", "outlet", "organization",
                            "state_force", "source"})
@@ -38,6 +38,9 @@ ATTACK_CONTEXT = re.compile("(?<![\\w\u200c])(?:حمله|حملات|تروریس
                             "مسلح\\S*|عامل|عاملان|مسئولیت|شلیک|تیراندازی|راکت\\S*|موشک\\S*|خمپاره\\S*|"
                             "پهپاد\\S*|جنگنده\\S*|درگیری\\S*|ترور|داعش|طالبان|شبه[\u200c ]?نظامی\\S*|گلوله|مین)(?![\\w\u200c])")
 VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
+NOT_PLACE_NAMES = frozenset({"های", "ها", "ای", "از", "در", "به", "با", "را", "که", "این", "آن", "دیگر",
+                             "مرزی", "نظامی", "امنیتی", "خصوصی", "دولتی", "مسکونی", "شمالی", "جنوبی",
+                             "شرقی", "غربی", "مرکزی", "هایی"})
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -80,6 +83,7 @@ class Draft:
     reference: bool = False   # triggers only inside a claim or blame ("مسئولیت حمله … را")
     summary: bool = False     # places in several countries and none specific: an overview
     retaliation: bool = False  # "در واکنش به این حملات …": answers another incident
+    split: int = 0             # drafts cut from one clause, one per place: never merged back
 
 
 class Extractor:
@@ -287,6 +291,8 @@ class Extractor:
             if any(s <= name_start < e for s, e in blocked):
                 continue
             name = m.group("name")
+            if name.split()[0] in NOT_PLACE_NAMES:
+                continue
             reference = min(known, key=lambda loc: abs(loc.norm_start - name_start), default=None)
             ref_place = reference.item.place if reference is not None else None
             place = Place(f"text:{name}", name, None, "populated_place",
@@ -314,21 +320,22 @@ class Extractor:
     def coordinated_places(self, start: int, end: int, exclude: list[Phrase]) -> list[tuple[float, Located]]:
         """Specific places joined by "و" in one clause ("روستاهای X … و روستای Y")."""
         cands = sorted((c for c in self.place_candidates(start, end, exclude)
-                        if c[0] >= PLACE_RANK["populated_place"] and PLACE_NOUN_BEFORE.search(
-                            self.text[max(start, c[1].norm_start - 14):c[1].norm_start])),
+                        if c[0] >= PLACE_RANK["admin1"] and PLACE_NOUN_BEFORE.search(
+                            self.text[max(start, c[1].norm_start - 30):c[1].norm_start])),
                        key=lambda c: c[1].norm_start)
         groups: list[list[tuple[float, Located]]] = []
         for c in cands:
             if groups:
                 last = groups[-1][-1][1]
                 between = self.text[last.norm_end:c[1].norm_start]
-                if len(between) < 90 and re.search(r"(?<![\w\u200c])و[\s\u200c]+(?:\S+[\s\u200c]+)?(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|پایگاه)", between):
+                if len(between) < 90 and re.search(r"(?<![\w\u200c])و[\s\u200c]+(?:\S+[\s\u200c]+)?(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|پایگاه|فرودگاه|استان)", between):
                     groups[-1].append(c)
                     continue
             groups.append([c])
         best = max(groups, key=len, default=[])
-        ids = {c[1].item.entry_id for c in best}
-        return best if len(ids) >= 2 else []
+        # far apart only: different provinces (districts of one city are one record)
+        areas = {(c[1].item.place.admin1_en or c[1].item.entry_id) for c in best}
+        return best if len(areas) >= 2 else []
 
     def date_from_paragraph(self, sentence: SentenceView, draft: Draft) -> None:
         """An undated sentence takes the date of the sentence before it in its paragraph."""
@@ -662,7 +669,7 @@ class Extractor:
             coordinated = self.coordinated_places(start, end, [p for chain in speakers for p in chain] + draft.actors)
             if coordinated:  # one record per place (GUIDELINES §4)
                 for rank, loc in coordinated:
-                    copy = dataclasses.replace(draft, place=loc, place_rank=rank,
+                    copy = dataclasses.replace(draft, place=loc, place_rank=rank, split=coordinated[0][1].norm_start + 1,
                                                targets=[t for t in draft.targets
                                                         if not (t.norm_start <= loc.norm_start < t.norm_end)
                                                         or True])

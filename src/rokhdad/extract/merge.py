@@ -117,6 +117,8 @@ def dates_compatible(a: Draft, b: Draft) -> bool:
 def compatible(a: Draft, b: Draft) -> bool:
     if b.retaliation and not a.retaliation and b.sentence != a.sentence:
         return False  # a response is its own incident
+    if a.split and a.split == b.split:
+        return False  # one record per place: the split stands
     return (a.type is b.type and a.optional == b.optional and places_compatible(a, b)
             and sides_compatible(a, b) and dates_compatible(a, b))
 

@@ -46,8 +46,28 @@ PUNCTUATION = {
 }
 PUNCTUATION.pop("\ufe0f")
 
+def _presentation_forms() -> tuple[dict[str, str], dict[str, str]]:
+    """Arabic presentation forms (U+FB50-FDFF, U+FE70-FEFF) to base letters via NFKC:
+    single letters one-to-one; ligatures ("ﷲ", "ﻻ") to several letters."""
+    import unicodedata
+
+    single, ligatures = {}, {}
+    for code in list(range(0xFB50, 0xFE00)) + list(range(0xFE70, 0xFF00)):
+        ch = chr(code)
+        if unicodedata.category(ch) == "Cn":
+            continue
+        base = unicodedata.normalize("NFKC", ch).strip()
+        if not base or base == ch:
+            continue
+        base = "".join(LETTERS.get(c, c) for c in base)
+        (single if len(base) == 1 else ligatures)[ch] = base
+    return single, ligatures
+
+
+PRESENTATION_SINGLE, PRESENTATION_LIGATURES = _presentation_forms()
+
 # One translate table for every one-to-one replacement.
-ONE_TO_ONE = str.maketrans(LETTERS | DIGITS | SPACES | QUOTES | PUNCTUATION)
+ONE_TO_ONE = str.maketrans(PRESENTATION_SINGLE | LETTERS | DIGITS | SPACES | QUOTES | PUNCTUATION)
 
 # Characters deleted outright: tatweel, Arabic diacritics and Quranic marks,
 # and invisible format characters other than ZWNJ (ZWSP, ZWJ, LRM/RLM, bidi controls, BOM).

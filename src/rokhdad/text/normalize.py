@@ -123,6 +123,16 @@ def tidy_zwnj(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
     return rewrite(text, offsets, _ZWNJ_RUNS, keep_one)
 
 
+_LIGATURES = re.compile("[" + "".join(chars.PRESENTATION_LIGATURES) + "]")
+
+
+def expand_ligatures(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
+    """Presentation-form ligatures ("ﻻ", "ﷲ") to their letters; each takes the ligature's origin."""
+    if not _LIGATURES.search(text):
+        return text, offsets
+    return rewrite(text, offsets, _LIGATURES, lambda m: chars.PRESENTATION_LIGATURES[m.group()])
+
+
 def unify_punctuation(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
     """The Arabic thousands separator used as a comma outside numbers becomes ``،``."""
     return rewrite(text, offsets, _ARABIC_COMMA, lambda m: "\u060c")
@@ -135,6 +145,7 @@ def _repair_zwnj(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
 
 
 BASE_STEPS: tuple[Step, ...] = (
+    expand_ligatures,
     unify_characters,
     remove_marks,
     tidy_spaces,
