@@ -70,6 +70,7 @@ def sides_compatible(a: Draft, b: Draft) -> bool:
 
 
 def absorb(into: Draft, other: Draft) -> None:
+    into.split = into.split or other.split
     into.triggers.extend(other.triggers)
     into.evidence.extend(e for e in other.evidence if e not in into.evidence)
     if other.place is not None and other.place_rank > into.place_rank:
@@ -117,7 +118,7 @@ def dates_compatible(a: Draft, b: Draft) -> bool:
 def compatible(a: Draft, b: Draft) -> bool:
     if b.retaliation and not a.retaliation and b.sentence != a.sentence:
         return False  # a response is its own incident
-    if a.split and a.split == b.split:
+    if a.split and a.split == b.split and _place_id(a) != _place_id(b):
         return False  # one record per place: the split stands
     return (a.type is b.type and a.optional == b.optional and places_compatible(a, b)
             and sides_compatible(a, b) and dates_compatible(a, b))
@@ -152,6 +153,10 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
         elif extractor.supported(d) and not d.reference and not d.summary:
             if d.date is None and d.anaphoric and events:
                 d.date = events[-1].date  # "محل پرتاب این راکت …": the day of the incident it answers
+            if d.date is None and d.place is None and events and d.type is not EventType.ASSAULT:
+                # arrests or deployments told after an attack, with no place or day of their own,
+                # happened there and then ("… پنج تن دیگر بازداشت شدند")
+                d.date, d.place, d.place_rank = events[-1].date, events[-1].place, events[-1].place_rank
             events.append(d)
         else:
             # not an incident of its own: who it blames still counts for the article
