@@ -41,6 +41,8 @@ VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|ا
 NOT_PLACE_NAMES = frozenset({"های", "ها", "ای", "از", "در", "به", "با", "را", "که", "این", "آن", "دیگر",
                              "مرزی", "نظامی", "امنیتی", "خصوصی", "دولتی", "مسکونی", "شمالی", "جنوبی",
                              "شرقی", "غربی", "مرکزی", "هایی"})
+UNIT_BEFORE = re.compile("(?:تیپ|لشکر|گردان|هنگ|ماده|بند|شماره|سال|ساعت|کیلومتری|تبصره|قطعنامه|پلاک|اف)[\\s\u200c]*$")
+UNIT_AFTER = re.compile("[\\s\u200c]*(?:ساعت|روز|هفته|ماه|سال|دقیقه|کیلومتر|کیلومتری|متر|درصد|دلار|میلیون|میلیارد|فروند|تن از [^\\s]+ (?:خسارت))(?![\\w\u200c])")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -229,7 +231,9 @@ class Extractor:
         quantities = self.ctx.within(self.ctx.quantities, start, end)
         floor = start
         for ws, we, cue in words:
-            window = [q for q in quantities if floor <= q.norm_start and q.norm_end <= ws]
+            window = [q for q in quantities if floor <= q.norm_start and q.norm_end <= ws
+                      and not UNIT_BEFORE.search(self.text, max(0, q.norm_start - 12), q.norm_start)
+                      and not UNIT_AFTER.match(self.text, q.norm_end)]
             # stop at punctuation: only numbers in the same stretch count
             window = [q for q in window if not re.search(r"[\u060c,.؛:!?]", self.text[q.norm_end:ws])]
             floor = we
@@ -462,7 +466,7 @@ class Extractor:
               exclude: list[tuple[int, int]]) -> None:
         """Actors and targets around one trigger by its voice."""
         c_start, c_end = self.clause_of(sentence, start)
-        c_start = min(c_start, max(sentence.norm_start, start - 150))
+        c_start = min(c_start, max(sentence.norm_start, start - 150))  # long subjects cross commas
 
         def free(p: Phrase | None) -> Phrase | None:
             if p is None:
@@ -481,9 +485,13 @@ class Extractor:
             if subject:
                 draft.targets.append(subject)
         elif trig.voice == "active":
-            obj = re.search(r"(?<![\w\u200c])را(?![\w\u200c])", self.text[c_start:start])
+            seg_start = self.segment_of(sentence, start)[0]
+            o_start = max(seg_start, min(c_start, start - 150))
+            objs = list(re.finditer(r"(?<![\w\u200c])را(?![\w\u200c])", self.text[o_start:start + 3]))
+            obj = objs[-1] if objs else None
             if obj:
-                target = free(self.phrases.before(c_start + obj.start(), c_start))
+                c_start = min(c_start, o_start + obj.start())
+                target = free(self.phrases.before(o_start + obj.start(), o_start))
                 while target is not None and target.kind == "place" and re.search(
                         r"(?<![\w\u200c])در[\s\u200c]+$", self.text[max(c_start, target.norm_start - 6):target.norm_start]):
                     inner = self.text[:target.norm_start].rstrip()
@@ -505,6 +513,8 @@ class Extractor:
                 if target and target.kind not in ("official", "source"):
                     draft.targets.append(target)
             subject = free(self._subject(sentence, c_start, start))
+            if subject is None or any(subject.norm_start == t.norm_start for t in draft.targets):
+                subject = free(self._subject(sentence, seg_start, start))
             if subject and not any(subject.norm_start == t.norm_start for t in draft.targets) \
                     and subject.kind not in ("source", "target", "place") and not self._is_weapon(subject):
                 draft.actors.append(subject)

@@ -53,6 +53,10 @@ class PhraseFinder:
         # token index -> (entity, token index after the entity)
         self.entity_at: dict[int, tuple[Entity, int, int]] = {}
         self.inside_entity: set[int] = set()
+        # tokens inside date expressions end a phrase ("مقام‌های امنیتی عراق جمعه شب")
+        self.in_date: set[int] = set()
+        for loc in ctx.dates:
+            self.in_date.update(range(ctx.token_index_at(loc.norm_start), ctx.token_index_at(loc.norm_end)))
         for loc in ctx.entities:
             first = ctx.token_index_at(loc.norm_start)
             last = ctx.token_index_at(loc.norm_end)
@@ -123,7 +127,7 @@ class PhraseFinder:
                 if quotes % 2 == 0:  # a closing quote ends a quoted name: «الدردارة»
                     j += 1
                     break
-            elif self._is_stop(j):
+            elif self._is_stop(j) or j in self.in_date:
                 break
             j += 1
         # a phrase does not end on a link word or a quote
