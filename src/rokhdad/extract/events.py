@@ -43,6 +43,7 @@ NOT_PLACE_NAMES = frozenset({"های", "ها", "ای", "از", "در", "به", "
                              "شرقی", "غربی", "مرکزی", "هایی"})
 UNIT_BEFORE = re.compile("(?:تیپ|لشکر|گردان|هنگ|ماده|بند|شماره|سال|ساعت|کیلومتری|تبصره|قطعنامه|پلاک|اف)[\\s\u200c]*$")
 UNIT_AFTER = re.compile("[\\s\u200c]*(?:ساعت|روز|هفته|ماه|سال|دقیقه|کیلومتر|کیلومتری|متر|درصد|دلار|میلیون|میلیارد|فروند|تن از [^\\s]+ (?:خسارت))(?![\\w\u200c])")
+AGENT_KINDS = frozenset({"state_force", "armed_group", "coalition", "government", "place"})
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -465,8 +466,8 @@ class Extractor:
     def roles(self, sentence: SentenceView, draft: Draft, start: int, end: int, trig: Trigger,
               exclude: list[tuple[int, int]]) -> None:
         """Actors and targets around one trigger by its voice."""
-        c_start, c_end = self.clause_of(sentence, start)
-        c_start = min(c_start, max(sentence.norm_start, start - 150))  # long subjects cross commas
+        clause_start, c_end = self.clause_of(sentence, start)
+        c_start = min(clause_start, max(sentence.norm_start, start - 150))  # long phrases cross commas
 
         def free(p: Phrase | None) -> Phrase | None:
             if p is None:
@@ -475,15 +476,21 @@ class Extractor:
                 return None
             return p
 
-        by = re.search(r"(?<![\w\u200c])(?:توسط|از سوی|از جانب)[\s\u200c]+", self.text[c_start:c_end])
+        by = re.search(r"(?<![\w\u200c])(?:توسط|از سوی|از جانب|در پی عملیات|طی عملیات|در عملیات)[\s\u200c]+",
+                       self.text[c_start:c_end])
         if by:
             actor = free(self.phrases.after(c_start + by.end(), c_end))
             if actor:
                 draft.actors.append(actor)
         if trig.voice == "passive":
-            subject = free(self._subject(sentence, c_start, start))
+            subject = free(self._subject(sentence, clause_start, start)) or free(self._subject(sentence, c_start, start))
             if subject:
                 draft.targets.append(subject)
+            inner = re.search(r"قرار[\s\u200c]", self.text[start:end])
+            if inner:  # "هدف گلوله‌باران هوایی و زمینی ترکیه قرار گرفتند": the attacker is named inside
+                agent = self.phrases.before(start + inner.start(), start)
+                if agent is not None and agent.kind in AGENT_KINDS:
+                    draft.actors.append(agent)
         elif trig.voice == "active":
             seg_start = self.segment_of(sentence, start)[0]
             o_start = max(seg_start, min(c_start, start - 150))
@@ -512,15 +519,20 @@ class Extractor:
                 target = free(self.phrases.after(c_start + to[-1].end(), start))
                 if target and target.kind not in ("official", "source"):
                     draft.targets.append(target)
-            subject = free(self._subject(sentence, c_start, start))
-            if subject is None or any(subject.norm_start == t.norm_start for t in draft.targets):
-                subject = free(self._subject(sentence, seg_start, start))
+            subject = free(self._subject(sentence, clause_start, start))
+            for fallback in (c_start, seg_start):
+                if subject is None or any(subject.norm_start == t.norm_start for t in draft.targets):
+                    subject = free(self._subject(sentence, fallback, start))
             if subject and not any(subject.norm_start == t.norm_start for t in draft.targets) \
                     and subject.kind not in ("source", "target", "place") and not self._is_weapon(subject):
                 draft.actors.append(subject)
         else:  # a noun: "حمله X به Y", "حمله راکتی به Y"
-            after = self.phrases.after(end, c_end, max_skip=0)
-            if after and not self.text[end:after.norm_start].strip():
+            gap_end = end
+            for loc in self.ctx.within(self.ctx.dates, end, c_end):  # "حمله هوایی دیروز نیروهای سوری"
+                if not self.text[gap_end:loc.norm_start].strip():
+                    gap_end = loc.norm_end
+            after = self.phrases.after(gap_end, c_end, max_skip=0)
+            if after and not self.text[gap_end:after.norm_start].strip():
                 if free(after) and after.kind not in ("target", "place"):
                     draft.actors.append(after)
                     end = after.norm_end

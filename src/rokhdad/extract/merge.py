@@ -92,12 +92,15 @@ def absorb(into: Draft, other: Draft) -> None:
             setattr(into, slot, theirs)
     if other.reference:
         pass  # a claim or blame sentence: its speakers vouch for the claim, not the incident
-    elif other.sources:
-        # a later source's word on who did it is its claim, not the outlet's statement
-        for actor in other.actors:
-            into.blames.append((actor, other.sources, (actor.norm_start, actor.norm_end), "blame.reported_actor"))
     else:
-        into.actors.extend(other.actors)
+        for actor in other.actors:
+            entity = actor.main_entity
+            if other.sources and entity is not None and entity.entry_id is not None:
+                # a later source naming a known group is its claim, not the outlet's statement
+                into.blames.append((actor, other.sources, (actor.norm_start, actor.norm_end),
+                                    "blame.reported_actor"))
+            else:
+                into.actors.append(actor)  # unnamed attackers stated as fact (GUIDELINES §4)
     into.targets.extend(other.targets)
     if not other.reference:
         into.sources.extend(c for c in other.sources if c not in into.sources)

@@ -168,6 +168,8 @@ def compile_pattern(source: _Source, node: yaml.Node, pattern: Any, macros: dict
         raise source.error(node, "pattern must be a non-empty string")
     if re.search(r"(?<!\\) (?:[?*+]|\{\d)", pattern):
         raise source.error(node, "a space followed by a quantifier: write ~ for an optional joiner")
+    if re.search(r"\[[^\]]* [^\]]*\]", pattern):
+        raise source.error(node, "a space inside [...]: write \\s (a plain space means a run of spaces or ZWNJ)")
     try:
         body = expand(pattern, macros)
     except KeyError as exc:
