@@ -571,7 +571,9 @@ class Extractor:
             if cue.kind == "blame" and not ATTACK_WORD.search(self.text, max(sentence.norm_start, c_start - 40),
                                                               min(sentence.norm_end, c_end + 10)):
                 continue  # "از سوی ایران حمایت می‌شوند": not about an attack
-            if cue.who == "before":
+            if cue.kind == "denial":  # "عصائب اهل الحق دست داشتن در این حمله را تکذیب کرد"
+                who = self._subject(sentence, c_start, s) or self._subject(sentence, self.segment_of(sentence, s)[0], s)
+            elif cue.who == "before":
                 floor = max(sentence.norm_start, c_start - 80)
                 who = self.before_skipping_places(s, floor)
                 if who is None:
@@ -716,7 +718,7 @@ class Extractor:
         """A draft that adds facts to an incident it points back to."""
         verbal = any(t.voice != "noun" for _, _, t in draft.triggers)
         return bool(verbal or draft.fatalities is not None or draft.injured is not None or draft.claims
-                    or draft.weapon)
+                    or draft.denials or draft.weapon)
 
     def supported(self, draft: Draft) -> bool:
         if all(t.id in NEEDS_ATTACK_CONTEXT for _, _, t in draft.triggers):

@@ -69,6 +69,12 @@ def sides_compatible(a: Draft, b: Draft) -> bool:
     return True
 
 
+def _is_outlet(phrase: Phrase) -> bool:
+    entity = phrase.main_entity
+    return (entity is not None and entity.kind is EntityKind.OUTLET) or phrase.kind == "outlet" \
+        or phrase.text.startswith(("خبرگزاری", "شبکه", "روزنامه", "تلویزیون", "خبرنگار"))
+
+
 def absorb(into: Draft, other: Draft) -> None:
     into.split = into.split or other.split
     into.triggers.extend(other.triggers)
@@ -93,14 +99,13 @@ def absorb(into: Draft, other: Draft) -> None:
     if other.reference:
         pass  # a claim or blame sentence: its speakers vouch for the claim, not the incident
     else:
+        parties = [c for c in other.sources if not _is_outlet(c[-1])]
         for actor in other.actors:
-            entity = actor.main_entity
-            if other.sources and entity is not None and entity.entry_id is not None:
-                # a later source naming a known group is its claim, not the outlet's statement
-                into.blames.append((actor, other.sources, (actor.norm_start, actor.norm_end),
-                                    "blame.reported_actor"))
+            if parties:
+                # a party to the conflict saying who hit it is blaming, not the outlet's statement
+                into.blames.append((actor, parties, (actor.norm_start, actor.norm_end), "blame.reported_actor"))
             else:
-                into.actors.append(actor)  # unnamed attackers stated as fact (GUIDELINES §4)
+                into.actors.append(actor)  # stated as fact, or relayed by a news outlet
     into.targets.extend(other.targets)
     if not other.reference:
         into.sources.extend(c for c in other.sources if c not in into.sources)
