@@ -44,6 +44,7 @@ NOT_PLACE_NAMES = frozenset({"های", "ها", "ای", "از", "در", "به", "
 UNIT_BEFORE = re.compile("(?:تیپ|لشکر|گردان|هنگ|ماده|بند|شماره|سال|ساعت|کیلومتری|تبصره|قطعنامه|پلاک|اف)[\\s\u200c]*$")
 UNIT_AFTER = re.compile("[\\s\u200c]*(?:ساعت|روز|هفته|ماه|سال|دقیقه|کیلومتر|کیلومتری|متر|درصد|دلار|میلیون|میلیارد|فروند|تن از [^\\s]+ (?:خسارت))(?![\\w\u200c])")
 AGENT_KINDS = frozenset({"state_force", "armed_group", "coalition", "government", "place"})
+REFERENCE = re.compile("(?<![\\w\u200c])(?:به تلافی|در تلافی|در پاسخ به|در واکنش به|پس از|پس[\\s\u200c]?از|بعد از|در پی|به دنبال|در جریان)[\\s\u200c]*(?:این |آن )?(?:حمله|حملات|انفجار|بمباران|شلیک)")
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -314,11 +315,23 @@ class Extractor:
             out.append((rank, Located(name_start, name_end, entity)))
         return out
 
+    def reference_spans(self, sentence: SentenceView) -> list[tuple[int, int]]:
+        """Stretches that name another incident: "به تلافی حمله موشکی به پایگاه التاجی"."""
+        out = []
+        for m in REFERENCE.finditer(self.text, sentence.norm_start, sentence.norm_end):
+            _, c_end = self.clause_of(sentence, m.end())
+            verb = VERB_BETWEEN.search(self.text, m.end(), c_end)
+            out.append((m.start(), min(c_end, verb.start() if verb else c_end, m.end() + 70)))
+        return out
+
     def choose_place(self, sentence: SentenceView, draft: Draft, exclude: list[Phrase]) -> None:
         clauses = [self.clause_of(sentence, ts) for ts, _, _ in draft.triggers]
+        refs = [] if draft.reference else self.reference_spans(self.ctx.sentences[draft.sentence])
         for rank, loc in self.place_candidates(sentence.norm_start, sentence.norm_end, exclude):
+            if any(rs <= loc.norm_start < re_ for rs, re_ in refs):
+                continue  # the place of the incident referred to, not of this one
             if any(cs <= loc.norm_start < ce for cs, ce in clauses):
-                rank += 0.75  # named in the clause that states the incident
+                rank += 1.5  # named in the clause that states the incident
             if rank > draft.place_rank:
                 draft.place, draft.place_rank = loc, rank
 
@@ -640,6 +653,7 @@ class Extractor:
                           retaliation=bool(self.cue_matches(("retaliation",), start, end)))
             draft.strong = any(t.strong for _, _, t in items)
             cue_spans = [(cs, ce) for cs, ce, _ in self.cue_matches(("claim", "blame", "claim_negated", "denial"), start, end)]
+            cue_spans += [r for r in self.reference_spans(sentence) if not r[0] <= items[0][0] < r[0] + 9]
             draft.reference = all(any(cs <= ts and te <= ce + 1 for cs, ce in cue_spans)
                                   or any(cs <= ts < ce for cs, ce in cue_spans) for ts, te, _ in items)
             first = items[0]
@@ -653,8 +667,10 @@ class Extractor:
             segment_view = SentenceView(sentence.index, start, end, sentence.token_start,
                                         sentence.token_end, sentence.headline)
             if event_type is EventType.ASSAULT:
+                refs = self.reference_spans(sentence)
                 weapons = [w for w in self.weapons_in(start, end)
-                           if not re.search(r"(?:این|آن)[\s\u200c]+$", self.text[max(start, w[0] - 6):w[0]])]
+                           if not re.search(r"(?:این|آن)[\s\u200c]+$", self.text[max(start, w[0] - 6):w[0]])
+                           and (draft.reference or not any(rs <= w[0] < re_ for rs, re_ in refs))]
                 inside = [w for w in weapons if any(ts <= w[0] < te for ts, te, _ in items)]
                 if inside:
                     weapons = inside
@@ -673,6 +689,7 @@ class Extractor:
                             break
             segment = SentenceView(sentence.index, start, end, sentence.token_start, sentence.token_end,
                                    sentence.headline)
+
             self.choose_place(segment, draft, [p for chain in speakers for p in chain] + draft.actors)
             self.choose_date(segment, draft, first[0])
             if draft.date is None and start > sentence.norm_start:

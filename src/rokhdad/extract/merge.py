@@ -128,6 +128,8 @@ def compatible(a: Draft, b: Draft) -> bool:
         return False  # a response is its own incident
     if a.split and a.split == b.split and _place_id(a) != _place_id(b):
         return False  # one record per place: the split stands
+    if a.weapon and b.weapon and not (a.weapon[2].endswith(b.weapon[2]) or b.weapon[2].endswith(a.weapon[2])):
+        return False  # a mortar round and a landmine are two incidents
     return (a.type is b.type and a.optional == b.optional and places_compatible(a, b)
             and sides_compatible(a, b) and dates_compatible(a, b))
 

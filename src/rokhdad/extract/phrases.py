@@ -110,7 +110,7 @@ class PhraseFinder:
         return self._head_end(i)
 
     # phrase building -----------------------------------------------------
-    def _extend(self, i: int, after: int, limit: int) -> int:
+    def _extend(self, i: int, after: int, limit: int, kind: str = "") -> int:
         """Extend a phrase whose start unit ends before token ``after``."""
         j = after
         n = len(self.ctx.tokens)
@@ -129,6 +129,9 @@ class PhraseFinder:
                     break
             elif self._is_stop(j) or j in self.in_date:
                 break
+            elif kind != "target" and j > after and self._head_end(j) is not None \
+                    and self._head_end(j)[1] == "target":
+                break  # "هواپیمای شناسایی ترکیه روستای «الدردارة» را": a new phrase starts
             j += 1
         # a phrase does not end on a link word or a quote
         while j > after and (self.ctx.tokens[j - 1].norm in ("به", "از", "و", "مورد")
@@ -153,7 +156,7 @@ class PhraseFinder:
         while i < n and self.ctx.token_spans[i][0] < limit:
             start = self._starts(i)
             if start is not None:
-                j = self._extend(i, start[0], limit)
+                j = self._extend(i, start[0], limit, start[1])
                 first = i
                 # keep a determiner right before the head ("یک منبع مطلع")
                 if i > 0 and self.grammar.determiners.fullmatch(self._word(i - 1)) \
@@ -193,7 +196,7 @@ class PhraseFinder:
             start = self._starts(i)
             if start is None:
                 continue
-            end = self._extend(i, start[0], self.ctx.token_spans[last][1] + 1)
+            end = self._extend(i, start[0], self.ctx.token_spans[last][1] + 1, start[1])
             if end - 1 != last and not (end > last):
                 continue
             first = i
