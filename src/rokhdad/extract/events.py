@@ -45,6 +45,9 @@ UNIT_BEFORE = re.compile("(?:تیپ|لشکر|گردان|هنگ|ماده|بند|�
 UNIT_AFTER = re.compile("[\\s\u200c]*(?:ساعت|روز|هفته|ماه|سال|دقیقه|کیلومتر|کیلومتری|متر|درصد|دلار|میلیون|میلیارد|فروند|تن از [^\\s]+ (?:خسارت))(?![\\w\u200c])")
 AGENT_KINDS = frozenset({"state_force", "armed_group", "coalition", "government", "place"})
 REFERENCE = re.compile("(?<![\\w\u200c])(?:به تلافی|در تلافی|در پاسخ به|در واکنش به|پس از|پس[\\s\u200c]?از|بعد از|در پی|به دنبال|در جریان)[\\s\u200c]*(?:این |آن )?(?:حمله|حملات|انفجار|بمباران|شلیک)")
+TOTAL = re.compile("(?:شمار|تعداد|آمار)[\\s\u200c]+(?P<kind>قربانیان|کشته[\u200c ]?شدگان|کشته[\u200c ]?ها|جان[\u200c ]?باختگان|شهدا|تلفات|زخمی[\u200c ]?ها|مجروحان|مصدومان)"
+                   "(?:[\\s\u200c]+\\S+){0,5}?[\\s\u200c]+به[\\s\u200c]+\\S+(?:[\\s\u200c]+\\S+)?[\\s\u200c]+(?:نفر|تن)[\\s\u200c]+(?:رسید|افزایش یافت)")
+INJURED_TOTALS = frozenset({"زخمی\u200cها", "زخمی ها", "زخمیها", "مجروحان", "مصدومان"})
 CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
@@ -229,6 +232,16 @@ class Extractor:
         for cs, ce, cue in self.cue_matches(("no_casualties",), start, end):
             if draft.fatalities is None:
                 draft.fatalities = (0, (cs, ce), cue.id)
+        for m in TOTAL.finditer(self.text, start, end):
+            # "شمار قربانیان این حمله به ۴ نفر رسید": a running total, after the word
+            quantity = next((q for q in self.ctx.within(self.ctx.quantities, m.start(), m.end())
+                             if q.item.value is not None and not q.item.vague), None)
+            if quantity is not None:
+                slot = "injured" if m.group("kind") in INJURED_TOTALS else "fatalities"
+                value = int(quantity.item.value)
+                current = getattr(draft, slot)
+                if current is None or (current[0] or 0) < value:
+                    setattr(draft, slot, (value, (m.start(), m.end()), "casualties.total"))
         words = self.cue_matches(("killed", "injured", "killed_or_injured"), start, end)
         quantities = self.ctx.within(self.ctx.quantities, start, end)
         floor = start
