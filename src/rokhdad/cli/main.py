@@ -146,8 +146,9 @@ def entities(file: str | None, published: str | None, as_json: bool) -> None:
 @click.argument("input_path", metavar="INPUT", required=False, default="-")
 @click.option("--published", metavar="YYYY-MM-DD", help="Publication date of a .txt article.")
 @click.option("--id", "article_id", help="Article id for a .txt article (default: the file name).")
-@click.option("--format", "fmt", type=click.Choice(["json", "eval"]), default="json", show_default=True,
-              help="json: full records with spans and provenance; eval: the gold schema of GUIDELINES.md.")
+@click.option("--format", "fmt", type=click.Choice(["json", "eval", "text"]), default="json", show_default=True,
+              help="json: full records with spans and provenance; eval: the gold schema of "
+                   "GUIDELINES.md; text: a readable summary.")
 @click.option("--samples", is_flag=True, help="Extract the bundled sample articles.")
 def extract(input_path: str, published: str | None, article_id: str | None, fmt: str, samples: bool) -> None:
     """Extract incidents from INPUT: a .txt article, a JSONL file of articles, or '-'.
@@ -156,7 +157,7 @@ def extract(input_path: str, published: str | None, article_id: str | None, fmt:
     One output line per article; a failing article becomes a failure record on stderr,
     the batch goes on, and the exit status is 1 if any article failed.
     """
-    from rokhdad.extract.output import eval_line, json_line
+    from rokhdad.extract.output import eval_line, json_line, text_lines
     from rokhdad.pipeline import process
 
     with user_errors():
@@ -182,7 +183,10 @@ def extract(input_path: str, published: str | None, article_id: str | None, fmt:
                 failed += 1
                 click.echo(json.dumps(inputs.Failure(item.id, exc).record(), ensure_ascii=False), err=True)
                 continue
-            out.write(json.dumps(render(item, events), ensure_ascii=False) + "\n")
+            if fmt == "text":
+                out.write("\n".join(text_lines(item, events)) + "\n\n")
+            else:
+                out.write(json.dumps(render(item, events), ensure_ascii=False) + "\n")
         out.flush()
         if failed:
             click.echo(f"error: {failed} article(s) failed; see the failure records above", err=True)

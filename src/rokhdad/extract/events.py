@@ -345,6 +345,9 @@ class Extractor:
                 continue  # the place of the incident referred to, not of this one
             if any(cs <= loc.norm_start < ce for cs, ce in clauses):
                 rank += 1.5  # named in the clause that states the incident
+            if loc.item.kind is EntityKind.FACILITY and any(
+                    t.norm_start <= loc.norm_start < t.norm_end for t in draft.targets):
+                rank += 0.75  # the base that was hit, rather than the airport it sits in
             if rank > draft.place_rank:
                 draft.place, draft.place_rank = loc, rank
 

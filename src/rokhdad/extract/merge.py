@@ -192,7 +192,7 @@ def build_events(extractor: Extractor, drafts: list[Draft]) -> tuple[Event, ...]
     for summary in (d for d in drafts if d.summary and d.fatalities is not None and d.fatalities[0] == 0):
         # "the bases were attacked on Wednesday … without casualties": true of each such attack
         for e in events:
-            if e.type is summary.type and e.fatalities is None and e.date is not None \
+            if e.type is summary.type and e.fatalities is None and not e.actors and e.date is not None \
                     and summary.date is not None and e.date.item.value == summary.date.item.value:
                 e.fatalities = summary.fatalities
     out = []

@@ -62,3 +62,42 @@ def json_line(article: Article, events: tuple[Event, ...]) -> dict[str, Any]:
         rows.append(row)
     return {"article_id": article.id, "published": article.published.isoformat() if article.published else None,
             "events": rows}
+
+
+def _names(people) -> str:
+    return ", ".join(p.text for p in people) or "-"
+
+
+def text_lines(article: Article, events: tuple[Event, ...]) -> list[str]:
+    """A readable summary for a terminal: one block per incident, evidence quoted."""
+    lines = [f"{article.id}  ({article.published or 'no date'})  {len(events)} incident(s)"]
+    for n, e in enumerate(events, 1):
+        where = "-"
+        if e.place is not None:
+            p = e.place.place
+            where = e.place.text + (f" [{p.admin1_en or '?'}, {p.country or '?'}; {p.lat:.3f},{p.lon:.3f}]"
+                                    if p is not None and p.lat is not None else "")
+        weapon = e.weapon or "-"
+        if e.weapon_count is not None:
+            qual = "" if e.weapon_count_qualifier is None or e.weapon_count_qualifier.value == "exact" \
+                else f"{e.weapon_count_qualifier.value.replace('_', ' ')} "
+            weapon = f"{qual}{e.weapon_count} x {weapon}"
+        flags = " (optional: background)" if e.optional else ""
+        lines.append(f"  [{n}] {e.type.value}/{e.mode}  {e.date or 'date unknown'} ({e.date_precision.value})"
+                     f"  {where}{flags}")
+        lines.append(f"      weapon {weapon}; killed {_v(e.fatalities)}; injured {_v(e.injured)};"
+                     f" modality {e.modality.value}; confidence {e.confidence}")
+        lines.append(f"      actors {_names(e.actors)}; targets {_names(e.targets)}")
+        if e.sources:
+            lines.append(f"      according to {_names(e.sources)}")
+        for label, items in (("blamed", e.attributed_to), ("claimed", e.claimed_by), ("denied", e.denied_by)):
+            for a in items:
+                by = f" (by {_names(a.by)})" if a.by else ""
+                lines.append(f"      {label}: {_names(a.who)}{by}")
+        for span in e.evidence:
+            lines.append(f"      « {article.text[span.start:span.end]} »  [{span.start}:{span.end}]")
+    return lines
+
+
+def _v(value: int | None) -> str:
+    return "?" if value is None else str(value)
