@@ -1,21 +1,32 @@
 """Build the ZWNJ lexicon shipped in ``src/rokhdad/data/zwnj/lexicon.txt.gz``.
 
-Reads the news and NER corpora and gazetteer names under ``shared/data`` (never
-``shared/data/zwnj``, and skipping the articles of ``shared/eval/dev``).
-Run: ``python scripts/build_zwnj.py [--shared ../shared]`` (one to two minutes).
+Usage evidence comes from the news and NER corpora and gazetteer names under
+``shared/data`` (never ``shared/data/zwnj``, and skipping the articles of
+``shared/eval/dev``); spelling evidence from the word list of the hazm package
+(``hazm/data/words.dat``, MIT), read from its wheel. See ``data/zwnj/README.md``.
+Run: ``python scripts/build_zwnj.py [--shared ../shared] [--hazm WHEEL]`` (about a
+minute and a half); without ``--hazm`` the wheel is fetched with ``pip download``.
+``--holdout DIR`` keeps one news article in ten out of the counts and writes its
+careful sentences as a benchmark (gold, joined, spaced) to check the lexicon on.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import dataclasses
 import csv
+import dataclasses
 import gzip
 import json
 import logging
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 import time
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -62,12 +73,28 @@ NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains
 VERB_MIN_COUNT = 2          # uses of "می‌X" before X counts as a verb body
 NAME_WEIGHT = 2             # gazetteer names count as this many plain uses
 # "Standard" spellings are fixed even in text that already uses ZWNJ (see zwnj.repair):
-# forms almost nobody writes plain in careful documents.
+# forms almost nobody writes plain in careful documents, other than plurals and
+# comparatives, which the Academy's orthography allows joined (سالها، بزرگترین).
 STANDARD_MIN_COUNT = 3
 STANDARD_MIN_SHARE = 0.9
 
 # Known words (stems and parts for affix rules): seen this often in any document.
 KNOWN_MIN_COUNT = 2
+
+# The dictionary (hazm's word list) says how a word is spelt; the corpora say how it is
+# used. Where the dictionary spells a word with ZWNJ and lists no plain spelling of it,
+# the ZWNJ spelling wins when at least this share of its corpus uses has the ZWNJ (the
+# rest are the usual slips and the news habit of "بزرگترین"), or when it is too rare
+# in the corpora to judge.
+DICT_MIN_SHARE = 0.2
+DICT_MAX_UNSEEN = 3           # uses; fewer and the dictionary alone decides
+# ... and the same for a pair of words that the dictionary writes as one word
+# (پاک‌کن): glued when at least this share of its corpus uses are glued. Higher than
+# for words: pairs of function words (به طور، آن که) are written both ways by careful
+# writers, and a space is never a slip the way "میشود" is.
+DICT_PAIR_MIN_SHARE = 0.5
+HAZM_VERSION = "0.10.0"       # the word list read from the hazm wheel
+HOLDOUT_BUCKETS = 10          # --holdout keeps news articles with crc32(id) % 10 == 0
 
 # Affixes: a part seen after (before) a ZWNJ with this many different known words is
 # productive; its share is the fraction of known words taking it with a ZWNJ rather than
@@ -89,8 +116,8 @@ GLUE_MIN_RATIO = 1.5
 APART_MIN_COUNT = 3
 
 
-def read_documents(shared: Path) -> Iterator[tuple[str, str]]:
-    """Yield ``(source, text)`` for every training document, skipping evaluation articles."""
+def read_documents(shared: Path) -> Iterator[tuple[str, str, str]]:
+    """Yield ``(source, id, text)`` for every training document, skipping evaluation articles."""
     data = shared / "data"
     excluded = set()
     eval_articles = shared / "eval" / "dev" / "articles.jsonl"
@@ -104,7 +131,7 @@ def read_documents(shared: Path) -> Iterator[tuple[str, str]]:
                 if record["id"] in excluded:
                     continue
                 parts = (record.get("title"), record.get("abstract"), record.get("text"))
-                yield name, "\n".join(p for p in parts if p)
+                yield name, record["id"], "\n".join(p for p in parts if p)
     # PEYMA 300K writes a ZWNJ inside a token as a space ("می شود"); 600K keeps the ZWNJ.
     yield from read_conll(data / "ner-peyma" / "peyma_300k.conll", "peyma", space_is_zwnj=True)
     yield from read_conll(data / "ner-peyma" / "peyma_600k.conll", "peyma")
@@ -112,13 +139,18 @@ def read_documents(shared: Path) -> Iterator[tuple[str, str]]:
         yield from read_conll(data / "ner-arman" / f"fold{fold}.conll", "arman")
 
 
+def held_out(doc_id: str) -> bool:
+    """Is this news article kept out of the counts by ``--holdout``? (stable across runs)"""
+    return zlib.crc32(doc_id.encode()) % HOLDOUT_BUCKETS == 0
+
+
 def read_conll(path: Path, source: str, space_is_zwnj: bool = False,
-               sentences_per_doc: int = 40) -> Iterator[tuple[str, str]]:
+               sentences_per_doc: int = 40) -> Iterator[tuple[str, str, str]]:
     """Tokens joined by spaces, one sentence a line; ``# doc =`` lines start documents."""
     sentences: list[str] = []
     tokens: list[str] = []
     with path.open(encoding="utf-8") as f:
-        for line in f:
+        for line_no, line in enumerate(f):
             line = line.rstrip("\n")
             if line.startswith("# doc = ") or not line.strip():
                 if tokens:
@@ -127,7 +159,7 @@ def read_conll(path: Path, source: str, space_is_zwnj: bool = False,
                 # ARMAN has no document marks: cut it into chunks so "careful" is local
                 new_doc = line.startswith("# doc = ") or len(sentences) >= sentences_per_doc
                 if sentences and new_doc:
-                    yield source, "\n".join(sentences)
+                    yield source, f"{path.stem}-{line_no}", "\n".join(sentences)
                     sentences = []
                 continue
             token = line.split("\t")[0]
@@ -135,7 +167,7 @@ def read_conll(path: Path, source: str, space_is_zwnj: bool = False,
     if tokens:
         sentences.append(" ".join(tokens))
     if sentences:
-        yield source, "\n".join(sentences)
+        yield source, f"{path.stem}-end", "\n".join(sentences)
 
 
 def _normalize(text: str) -> str:
@@ -180,11 +212,7 @@ def count(docs: list[tuple[str, list[list[str]]]]) -> Counts:
     slips = _standard_zwnj_keys(counts.words)
     careful = 0
     for _, runs in docs:
-        words = [canonical(w) for run in runs for w in run]
-        good = sum(1 for w in words if ZWNJ in w)
-        bad = sum(1 for w in words if w in slips or w in SLIP_SUFFIXES)
-        bad += sum(1 for run in runs for a in run[:-1] if a in ("می", "نمی"))
-        is_careful = good >= CAREFUL_MIN_ZWNJ and bad <= CAREFUL_MAX_SLIPS * (good + bad)
+        is_careful = careful_document(runs, slips)
         careful += is_careful
         for run in runs:
             for i, raw in enumerate(run):
@@ -207,6 +235,15 @@ def count(docs: list[tuple[str, list[list[str]]]]) -> Counts:
                     counts.pairs[raw, run[i + 1]] += 1
     log.info("careful documents: %d of %d", careful, len(docs))
     return counts
+
+
+def careful_document(runs: list[list[str]], slips: set[str]) -> bool:
+    """Does the document write its ZWNJs and (almost) never leave a telltale slip?"""
+    words = [canonical(w) for run in runs for w in run]
+    good = sum(1 for w in words if ZWNJ in w)
+    bad = sum(1 for w in words if w in slips or w in SLIP_SUFFIXES)
+    bad += sum(1 for run in runs for a in run[:-1] if a in ("می", "نمی"))
+    return good >= CAREFUL_MIN_ZWNJ and bad <= CAREFUL_MAX_SLIPS * (good + bad)
 
 
 def _standard_zwnj_keys(forms: collections.Counter[str]) -> set[str]:
@@ -235,6 +272,72 @@ def read_names(shared: Path) -> collections.Counter[str]:
             if ZWNJ not in word:
                 names[word] += 1
     return names
+
+
+@dataclasses.dataclass(frozen=True)
+class Dictionary:
+    """Spellings listed in a word list: which words it writes with a ZWNJ, which plain."""
+
+    zwnj: dict[str, tuple[str, int]]  # plain key -> (spelling with ZWNJ, its frequency)
+    plain: dict[str, int]             # words listed plain as real entries -> frequency
+
+    def spelling(self, key: str) -> str | None:
+        """The dictionary's spelling of ``key`` (canonical, see ``zwnj.canonical``) when it
+        prefers the one with a ZWNJ, "" when it prefers the plain one, None when it does
+        not say."""
+        listed = self.zwnj.get(key)
+        if listed is None:
+            return "" if key in self.plain else None
+        form, n = listed
+        if key not in self.plain or n > self.plain[key]:
+            return canonical(form)
+        return "" if n < self.plain[key] else None
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """Neighbouring parts of the ZWNJ spellings it prefers (پاک‌کن: پاک, کن), also
+        where the ZWNJ is invisible (آزاد‌سازی): written apart, they are one word."""
+        for key, (form, _) in self.zwnj.items():
+            if self.spelling(key):
+                parts = form.split(ZWNJ)
+                yield from zip(parts, parts[1:])
+
+
+def read_hazm(wheel: Path) -> Dictionary:
+    """hazm's ``data/words.dat`` ("word<TAB>frequency<TAB>tags"), read from the wheel.
+
+    Plain entries without tags ("کتابها 0 0") are bare spellings the hazm normaliser
+    keeps whole, not dictionary words: only tagged plain entries count as evidence.
+    """
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read("hazm/data/words.dat").decode("utf-8")
+    zwnj: dict[str, tuple[str, int]] = {}
+    plain: dict[str, int] = {}
+    for line in text.splitlines():
+        word, frequency, tags = line.split("\t")
+        if tags == "0" and ZWNJ not in word:
+            continue
+        word = _normalize(word).strip(ZWNJ)
+        if not WORD.fullmatch(word):
+            continue
+        n = int(frequency)
+        if ZWNJ in word:
+            key = word.replace(ZWNJ, "")
+            if key not in zwnj or n > zwnj[key][1]:
+                zwnj[key] = (word, n)
+        elif tags != "0":
+            plain[word] = max(n, plain.get(word, 0))
+    log.info("hazm %s: %d ZWNJ spellings, %d plain words", wheel.name, len(zwnj), len(plain))
+    return Dictionary(zwnj, plain)
+
+
+def fetch_hazm(folder: Path) -> Path:
+    """The hazm wheel (data only is read; the package is never imported or installed)."""
+    wheel = folder / f"hazm-{HAZM_VERSION}-py3-none-any.whl"
+    if not wheel.exists():
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                        "--only-binary", ":all:", "-d", str(folder), f"hazm=={HAZM_VERSION}"],
+                       check=True)
+    return wheel
 
 
 def affix_shares(counts: Counts, known: set[str]) -> tuple[dict[str, float], dict[str, float]]:
@@ -304,12 +407,14 @@ def bound_parts(counts: Counts) -> tuple[set[str], set[str]]:
 
 
 def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
-                 names: collections.Counter[str]) -> tuple[dict[str, str], set[str]]:
-    """Plain key -> ZWNJ spelling, for every seen word whose ZWNJ spelling wins.
+                 names: collections.Counter[str],
+                 dictionary: Dictionary) -> tuple[dict[str, str], set[str]]:
+    """Plain key -> ZWNJ spelling, for every word whose ZWNJ spelling wins.
 
     The evidence: uses with ZWNJ anywhere, plain uses (careful documents count fully,
-    careless ones a little, gazetteer names too), and as a prior the share of known
-    words for which the affix rule that splits this word holds.
+    careless ones a little, gazetteer names too), as a prior the share of known words
+    for which the affix rule that splits this word holds, and the dictionary's spelling,
+    which decides where usage is mixed (see DICT_MIN_SHARE) or too thin to judge.
     """
     best: dict[str, tuple[int, str]] = {}
     zwnj_total: collections.Counter[str] = collections.Counter()
@@ -320,13 +425,21 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
             best[key] = (n, form)
     joined: dict[str, str] = {}
     standard: set[str] = set()
-    for key in set(zwnj_total) | known:
+    for key in set(zwnj_total) | known | dictionary.zwnj.keys():
         if len(key) < 3:
             continue
         z = zwnj_total.get(key, 0)
         careful = counts.plain.get(key, 0)
         careless = counts.words.get(key, 0) - careful
         p = careful + CARELESS_WEIGHT * careless + NAME_WEIGHT * names.get(key, 0)
+        said = dictionary.spelling(key)
+        if said:  # the dictionary writes it with a ZWNJ
+            form = best[key][1] if z and said not in counts.zwnj_forms else said
+            if form != key and (z + p < DICT_MAX_UNSEEN or z >= DICT_MIN_SHARE * (z + p)):
+                joined[key] = form
+            continue
+        if said == "" and z < (1 - DICT_MIN_SHARE) * (z + p):
+            continue  # the dictionary writes it plain, and so do most writers
         found = analyse(key, lexicon)
         if z:
             form = best[key][1]
@@ -338,18 +451,29 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
             continue
         if form != key and z + PRIOR_WEIGHT * prior > p + PRIOR_WEIGHT * (1 - prior):
             joined[key] = form
-            if z >= STANDARD_MIN_COUNT and z >= STANDARD_MIN_SHARE * (z + counts.plain.get(key, 0)):
-                standard.add(key)
+    for key, form in joined.items():
+        z = zwnj_total.get(key, 0)
+        if form.rsplit(ZWNJ, 1)[1] in ANY_SUFFIXES:
+            continue  # سالها، بزرگترین: joined plural and comparative are a style, not a slip
+        if z >= STANDARD_MIN_COUNT and z >= STANDARD_MIN_SHARE * (z + counts.plain.get(key, 0)):
+            standard.add(key)
     return joined, standard
 
 
-def choose_glue(counts: Counts, lexicon: Lexicon) -> tuple[set[str], set[str]]:
+def choose_glue(counts: Counts, lexicon: Lexicon,
+                dictionary: Dictionary) -> tuple[set[str], set[str]]:
     """Pairs to glue although no rule says so, and pairs the rules must keep apart."""
     glue: set[str] = set()
     for (a, b), n in counts.seams.items():
         if len(a) < 2 or len(b) < 2 or glues(a, b, lexicon):
             continue
         if n >= GLUE_MIN_COUNT and n >= GLUE_MIN_RATIO * counts.pairs.get((a, b), 0):
+            glue.add(f"{a} {b}")
+    for a, b in dictionary.pairs():
+        if len(a) < 2 or len(b) < 2 or glues(a, b, lexicon):
+            continue
+        n, apart_n = counts.seams.get((a, b), 0), counts.pairs.get((a, b), 0)
+        if n + apart_n < DICT_MAX_UNSEEN or n >= DICT_PAIR_MIN_SHARE * (n + apart_n):
             glue.add(f"{a} {b}")
     apart: set[str] = set()
     for (a, b), n in counts.pairs.items():
@@ -413,7 +537,8 @@ def write_lexicon(path: Path, sections: dict[str, Iterable[str]], header: str) -
         f.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def build(counts: Counts, names: collections.Counter[str]) -> dict[str, list[str]]:
+def build(counts: Counts, names: collections.Counter[str],
+          dictionary: Dictionary) -> dict[str, list[str]]:
     """All lexicon sections, as lines."""
     slips = _standard_zwnj_keys(counts.words)  # "میشود" is seen, but it is no word
     known = {w for w, n in counts.words.items()
@@ -428,10 +553,10 @@ def build(counts: Counts, names: collections.Counter[str]) -> dict[str, list[str
     # a name is needed only where the rules would split it (most names are not)
     known |= {w for w in names if len(w) >= 2 and w not in known and analyse(w, lexicon)}
     lexicon = dataclasses.replace(lexicon, words=frozenset(known))
-    joined, standard = choose_words(counts, lexicon, known, names)
+    joined, standard = choose_words(counts, lexicon, known, names, dictionary)
     known -= joined.keys()
     lexicon = dataclasses.replace(lexicon, joined=joined, words=frozenset(known))
-    glue, apart = choose_glue(counts, lexicon)
+    glue, apart = choose_glue(counts, lexicon, dictionary)
     return {
         "shares": [f"{k}\t{v}" for k, v in shares.items()],
         "suffixes": [f"{k}\t{v}" for k, v in suffixes.items()],
@@ -447,24 +572,60 @@ def build(counts: Counts, names: collections.Counter[str]) -> dict[str, list[str
     }
 
 
+def write_holdout(folder: Path, docs: list[tuple[str, list[list[str]]]], texts: list[str],
+                  slips: set[str]) -> None:
+    """The careful held-out articles as a benchmark in the format of ``shared/data/zwnj``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gold = [line for (_, runs), text in zip(docs, texts) if careful_document(runs, slips)
+            for line in text.split("\n") if line.strip()]
+    variants = {"gold": gold, "joined": [line.replace(ZWNJ, "") for line in gold],
+                "spaced": [line.replace(ZWNJ, " ") for line in gold]}
+    for name, lines in variants.items():
+        (folder / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log.info("held-out benchmark: %d lines of %d careful articles in %s", len(gold),
+             sum(careful_document(runs, slips) for _, runs in docs), folder)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--hazm", type=Path, help="hazm wheel (default: pip download it)")
+    parser.add_argument("--holdout", type=Path, metavar="DIR",
+                        help="keep 1 news article in 10 out and write it as a benchmark here")
+    parser.add_argument("--cache", type=Path, help="pickle of the normalised corpora (reused)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     started = time.perf_counter()
 
-    sources, texts = zip(*read_documents(args.shared))
-    with ProcessPoolExecutor() as pool:
-        texts = list(pool.map(_normalize, texts, chunksize=64))
+    if args.cache and args.cache.exists():
+        with args.cache.open("rb") as f:
+            sources, ids, texts = pickle.load(f)
+    else:
+        sources, ids, texts = zip(*read_documents(args.shared))
+        with ProcessPoolExecutor() as pool:
+            texts = list(pool.map(_normalize, texts, chunksize=64))
+        if args.cache:
+            with args.cache.open("wb") as f:
+                pickle.dump((sources, ids, texts), f)
     docs = [(s, tokenize(t)) for s, t in zip(sources, texts)]
     log.info("%d documents read and normalised in %.1f s", len(docs), time.perf_counter() - started)
+    if args.holdout:
+        keep = [not (s not in ("peyma", "arman") and held_out(i)) for s, i in zip(sources, ids)]
+        held = [(d, t) for d, t, k in zip(docs, texts, keep) if not k]
+        docs = [d for d, k in zip(docs, keep) if k]
     counts = count(docs)
+    if args.holdout:
+        write_holdout(args.holdout, [d for d, _ in held], [t for _, t in held],
+                      _standard_zwnj_keys(counts.words))
     names = read_names(args.shared)
-    sections = build(counts, names)
+    if args.hazm is None:
+        args.hazm = fetch_hazm(Path(tempfile.gettempdir()) / "rokhdad-build")
+    dictionary = read_hazm(args.hazm)
+    sections = build(counts, names, dictionary)
     header = ("# rokhdad ZWNJ lexicon, built by scripts/build_zwnj.py from ir-news-2020, "
-              "fars-news-1500, ner-peyma, ner-arman and gazetteer-fa names")
+              "fars-news-1500, ner-peyma, ner-arman, gazetteer-fa names and the word list "
+              f"of hazm {HAZM_VERSION} (MIT)")
     write_lexicon(args.out, sections, header)
     log.info(", ".join(f"{name} {len(items)}" for name, items in sections.items()))
     log.info("wrote %s (%.0f KB) in %.1f s", args.out, args.out.stat().st_size / 1024,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # fakes.py, gold.py
+sys.path.insert(0, str(HERE))  # fakes.py, gold.py, helpers.py
 
 from rokhdad.store import database  # noqa: E402
 
@@ -79,27 +78,6 @@ def store(store_url):
 def sqlite_store(sqlite_url):
     with database.open_store(sqlite_url) as opened:
         yield opened
-
-
-CLI_PRELUDE = ("import sys; from rokhdad.cli.main import app, run; from rokhdad.cli import dataset; "
-               "dataset.register(app); sys.exit(run(sys.argv[1:]))")
-
-
-def cli_command(*args: str) -> list[str]:
-    """The ``rokhdad`` command line, with the dataset commands registered even if main.py
-    does not register them yet."""
-    return [sys.executable, "-c", CLI_PRELUDE, *args]
-
-
-def cli_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
-    env.update(extra)
-    return env
-
-
-def run_cli(*args: str, input: bytes | None = None, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cli_command(*args), input=input, capture_output=True, timeout=timeout, env=cli_env(**env))
 
 
 @pytest.fixture

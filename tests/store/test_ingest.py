@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import fakes
-from conftest import run_cli
+from helpers import run_cli
 from rokhdad import serialize
 from rokhdad.errors import ConfigError, InputError
 from rokhdad.model import Article, Span

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import fakes
-from conftest import cli_command, cli_env, run_cli
+from helpers import cli_command, cli_env, run_cli
 from rokhdad.store import incidents
 from rokhdad.store.database import open_store
 from rokhdad.store.ingest import ingest

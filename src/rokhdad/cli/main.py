@@ -193,6 +193,15 @@ def extract(input_path: str, published: str | None, article_id: str | None, fmt:
             raise SystemExit(1)
 
 
+def _register_dataset_commands() -> None:
+    from rokhdad.cli import dataset  # ingest, incidents, export: the store layer
+
+    dataset.register(app)
+
+
+_register_dataset_commands()
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status; usage errors become one ``error:`` line."""
     try:

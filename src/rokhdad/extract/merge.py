@@ -329,8 +329,10 @@ def freeze(extractor: Extractor, d: Draft) -> Event:
         + 0.05 * bool(sources or actors) + 0.05 * (weapon is not None)
     if d.optional:
         confidence *= 0.8
-    digest = hashlib.sha1(
-        f"{ctx.article.id}|{first_trigger.id}|{evidence[0].start}|{evidence[0].end}".encode()).hexdigest()[:16]
+    place_key = d.place.item.entry_id if d.place is not None else ""
+    digest = hashlib.sha1(  # one record per place can share a clause: the place keeps ids apart
+        f"{ctx.article.id}|{first_trigger.id}|{evidence[0].start}|{evidence[0].end}|{place_key}".encode()
+    ).hexdigest()[:16]
     return Event(
         id=f"ev-{digest}", article_id=ctx.article.id, type=d.type, mode=d.mode or "other",
         date=date, date_precision=precision, place=place, actors=actors, targets=targets,
