@@ -591,6 +591,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--hazm", type=Path, help="hazm wheel (default: pip download it)")
+    parser.add_argument("--no-dictionary", action="store_true",
+                        help="usage evidence only (to measure what the dictionary adds)")
     parser.add_argument("--holdout", type=Path, metavar="DIR",
                         help="keep 1 news article in 10 out and write it as a benchmark here")
     parser.add_argument("--cache", type=Path, help="pickle of the normalised corpora (reused)")
@@ -619,9 +621,10 @@ def main() -> None:
         write_holdout(args.holdout, [d for d, _ in held], [t for _, t in held],
                       _standard_zwnj_keys(counts.words))
     names = read_names(args.shared)
-    if args.hazm is None:
-        args.hazm = fetch_hazm(Path(tempfile.gettempdir()) / "rokhdad-build")
-    dictionary = read_hazm(args.hazm)
+    if args.no_dictionary:
+        dictionary = Dictionary({}, {})
+    else:
+        dictionary = read_hazm(args.hazm or fetch_hazm(Path(tempfile.gettempdir()) / "rokhdad-build"))
     sections = build(counts, names, dictionary)
     header = ("# rokhdad ZWNJ lexicon, built by scripts/build_zwnj.py from ir-news-2020, "
               "fars-news-1500, ner-peyma, ner-arman, gazetteer-fa names and the word list "

@@ -393,11 +393,11 @@ def score(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> dict:
 # ---------------------------------------------------------------- training
 
 def train(sentences: list[Sentence], featurizer: ner.Featurizer, model_path: Path,
-          c1: float, c2: float, iterations: int) -> float:
+          c1: float, c2: float, iterations: int, verbose: bool = False) -> float:
     import pycrfsuite
 
     started = time.perf_counter()
-    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer = pycrfsuite.Trainer(verbose=verbose)
     for words, tags in sentences:
         trainer.append(featurizer.sentence(words), tags)
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations,
@@ -520,6 +520,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--c2", type=float, default=0.01)
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--no-test", action="store_true", help="score dev only (for tuning)")
+    parser.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
     parser.add_argument("--benchmark", type=Path, metavar="DIR",
                         help="only measure load time and speed of the model in DIR (prints JSON)")
     args = parser.parse_args(argv)
@@ -548,7 +549,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     featurizer = ner.Featurizer(ner.load_clusters(clusters_path), ner.load_lexicon(lexicon_path))
     model_path = args.out / ner.MODEL_FILE
-    seconds = train(training, featurizer, model_path, args.c1, args.c2, args.iterations)
+    seconds = train(training, featurizer, model_path, args.c1, args.c2, args.iterations,
+                    args.verbose)
     tagger = ner.load(args.out)
     metrics = {
         "split": {

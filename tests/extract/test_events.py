@@ -37,7 +37,7 @@ def test_seed_has_the_four_incidents(seed_events) -> None:
 
 def test_seed_victory_base_is_dated_the_day_before(seed_events) -> None:
     _, events = seed_events
-    victory = _by_place(events, "بغداد")
+    victory = _by_place(events, "ویکتوریا")
     assert victory.date == "2022-01-04"
     assert victory.weapon == "Katyusha rocket" and victory.weapon_count == 4
 

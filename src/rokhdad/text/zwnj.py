@@ -58,7 +58,7 @@ NOMINAL_TAILS = frozenset({"ی", "یی", "ان", "ات", "ای", "ها", "های
 ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
 # A text whose writer already typed this share of the ZWNJs we would add is "aware":
 # only STRONG edits are made there, WEAK ones (style: سالهای، این گونه) are left alone.
-AWARE_SHARE = 0.5
+AWARE_SHARE = 0.25
 WEAK, STRONG = 1, 2
 
 _WORD = re.compile(r"([^\W\d_]+(?:\u200c[^\W\d_]+)*)")
