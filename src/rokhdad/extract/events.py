@@ -448,12 +448,12 @@ class Extractor:
             if subject is None:
                 continue
             # "یک منبع مطلع به سی‌ان‌ان گفت": the outlet joins the chain
-            told = re.search(r"(?<![\w\u200c])به[\s\u200c]+", self.text[subject.norm_end:s])
+            told = re.match(r"[\s\u200c]*به[\s\u200c]+", self.text[subject.norm_end:s])
             links = [subject]
             if told:
-                outlet = self.phrases.after(subject.norm_end + told.end(), s)
-                if outlet is not None:
-                    links.append(outlet)
+                outlet = self.phrases.after(subject.norm_end + told.end(), s, max_skip=0)
+                if outlet is not None and not self.text[outlet.norm_end:s].strip():
+                    links.append(outlet)  # "یک منبع مطلع به سی‌ان‌ان گفت"
             if chain and re.fullmatch(r"[\s\u200c\u060c,]*", self.text[chain[-1].norm_end:subject.norm_start]):
                 chain.extend(links)
             else:
