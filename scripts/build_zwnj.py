@@ -86,7 +86,7 @@ KNOWN_MIN_COUNT = 2
 # the ZWNJ spelling wins when at least this share of its corpus uses has the ZWNJ (the
 # rest are the usual slips and the news habit of "بزرگترین"), or when it is too rare
 # in the corpora to judge.
-DICT_MIN_SHARE = 0.35
+DICT_MIN_SHARE = 0.5
 DICT_MAX_UNSEEN = 3           # uses; fewer and the dictionary alone decides
 # ... and the same for a pair of words that the dictionary writes as one word
 # (پاک‌کن): glued when at least this share of its corpus uses are glued. Higher than

@@ -519,6 +519,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--c1", type=float, default=0.05)
     parser.add_argument("--c2", type=float, default=0.01)
     parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--frequent", type=int, default=3000,
+                        help="this many most frequent words get identity features only")
     parser.add_argument("--no-test", action="store_true", help="score dev only (for tuning)")
     parser.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
     parser.add_argument("--benchmark", type=Path, metavar="DIR",
@@ -547,7 +549,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.out != args.cache:
             (args.out / src.name).write_bytes(src.read_bytes())
 
-    featurizer = ner.Featurizer(ner.load_clusters(clusters_path), ner.load_lexicon(lexicon_path))
+    config = {"frequent_words": args.frequent}
+    (args.out / ner.CONFIG_FILE).write_text(json.dumps(config) + "\n", encoding="utf-8")
+    featurizer = ner.Featurizer(ner.load_clusters(clusters_path), ner.load_lexicon(lexicon_path),
+                                frequent=args.frequent)
     model_path = args.out / ner.MODEL_FILE
     seconds = train(training, featurizer, model_path, args.c1, args.c2, args.iterations,
                     args.verbose)
@@ -570,7 +575,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             "arman": args.arman,
             "arman_sentences": len(arman),
         },
-        "params": {"c1": args.c1, "c2": args.c2, "iterations": args.iterations},
+        "params": {"c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+                   "frequent_words": args.frequent},
         "tags": sorted({t[2:] for _, tags in training for t in tags if t != "O"}),
         "train_seconds": round(seconds),
         "dev": score([t for _, t in data["dev"]], predict(tagger, data["dev"])),

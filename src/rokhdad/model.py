@@ -286,6 +286,17 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Classification:
+    """The event's coding in other schemes, derived from its PLOVER type and mode."""
+
+    disorder_type: str             # ACLED
+    event_type: str                # ACLED
+    sub_event_type: str            # ACLED
+    cameo_root: str                # CAMEO root code, "18" ASSAULT, "19" FIGHT …
+    plover_mode: str | None = None  # the PLOVER manual's own mode name, where it has one
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One incident reported in one article (GUIDELINES.md §3), with its evidence."""
 
@@ -313,3 +324,4 @@ class Event:
     confidence: float = 0.5
     provenance: tuple[Provenance, ...] = ()
     note: str | None = None
+    classification: Classification | None = None

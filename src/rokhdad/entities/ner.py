@@ -7,6 +7,7 @@ ship in ``rokhdad/data/ner/`` and are rebuilt by ``scripts/train_ner.py``.
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import re
 import threading
@@ -28,6 +29,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ner"
 MODEL_FILE = "model.crfsuite"
 CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
 LEXICON_FILE = "lexicon.tsv.gz"    # type, then the entry's token keys joined by spaces
+CONFIG_FILE = "config.json"        # featurizer settings the model was trained with
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
 # Lexicon types matched as token spans inside a sentence (B/I/U features) ...
@@ -141,15 +143,24 @@ class Featurizer:
     training and inference, so both see exactly the same features.
     """
 
-    def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon) -> None:
+    def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon,
+                 frequent: int = 0) -> None:
         self.clusters = clusters
         self.lexicon = lexicon
+        # The ``frequent`` most common words (the clusters file is in frequency order) get
+        # identity features only: their own weight says it all, and fewer features per
+        # token is what makes tagging fast.
+        self.frequent = frozenset(list(clusters)[:frequent])
         self._cache: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
     def _word(self, word: str) -> tuple:
         w = clean(word)
         key = w.replace(ZWNJ, "")
+        flags = self.lexicon.words.get(key, "")
+        if w in self.frequent:
+            own = ["b", "w:" + w] + [f"x{flags[j:j + 2]}" for j in range(0, len(flags), 2)]
+            return w, key, own, ["-1w:" + w], ["+1w:" + w], ["-2w:" + w], ["+2w:" + w]
         own = ["b", "w:" + w, "sh:" + shape(w)]
         n = len(w)
         for k in (1, 2, 3, 4):
@@ -177,7 +188,6 @@ class Featurizer:
             own += [f"k{g}:{c}" for g, c in enumerate(cl)]
         else:
             own.append("k:none")
-        flags = self.lexicon.words.get(key, "")
         if flags:
             own += [f"x{flags[j:j + 2]}" for j in range(0, len(flags), 2)]
         near = ["w:" + w, "sh:" + shape(w)]
@@ -284,9 +294,11 @@ def load(directory: Path | None = None) -> NerTagger:
     """
     directory = DATA_DIR if directory is None else Path(directory)
     try:
+        config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
         featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
-                                load_lexicon(directory / LEXICON_FILE))
-    except OSError as exc:
+                                load_lexicon(directory / LEXICON_FILE),
+                                frequent=config.get("frequent_words", 0))
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
                           "rebuild it with scripts/train_ner.py") from exc
     tagger = NerTagger(directory / MODEL_FILE, featurizer)

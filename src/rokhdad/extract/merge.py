@@ -8,16 +8,19 @@ never merge across different specific places or opposite sides (a retaliation).
 from __future__ import annotations
 
 import hashlib
+import re
 
 from rokhdad.extract.context import Located
 from rokhdad.extract.events import PLACE_RANK, Draft, Extractor
 from rokhdad.extract.participants import merge_participants, name_key
 from rokhdad.extract.phrases import Phrase
+from rokhdad.extract.taxonomy import CIVILIANS, classify
 from rokhdad.model import (
     Attribution, EntityKind, Event, EventPlace, EventType, Modality, Participant, Precision,
     Provenance, Qualifier, Span,
 )
 
+CIVILIAN_WORDS = re.compile("غیرنظامی|غیر نظامی|شهروند|مردم|زائر|نمازگزار|دانش‌آموز|دانشجو|کارگر|کودک|زن")
 SPECIFIC = PLACE_RANK["populated_place"]   # a village, town, city or facility
 NEAR_SENTENCES = 2                         # an unplaced report this close may continue an incident
 
@@ -333,7 +336,9 @@ def freeze(extractor: Extractor, d: Draft) -> Event:
     digest = hashlib.sha1(  # one record per place can share a clause: the place keeps ids apart
         f"{ctx.article.id}|{first_trigger.id}|{evidence[0].start}|{evidence[0].end}|{place_key}".encode()
     ).hexdigest()[:16]
+    civilians = any(t.inter == CIVILIANS or (t.text and CIVILIAN_WORDS.search(t.text)) for t in targets)
     return Event(
+        classification=classify(d.type, d.mode or "other", civilians),
         id=f"ev-{digest}", article_id=ctx.article.id, type=d.type, mode=d.mode or "other",
         date=date, date_precision=precision, place=place, actors=actors, targets=targets,
         attributed_to=_attributions(extractor, d.blames, "blame"),

@@ -45,6 +45,10 @@ def event_to_eval(event: Event, article: Article) -> dict[str, Any]:
         "evidence": [{"start": s.start, "end": s.end, "text": article.text[s.start:s.end]} for s in event.evidence],
         "optional": event.optional,
         "confidence": event.confidence,
+        "acled": ({"disorder_type": event.classification.disorder_type,
+                   "event_type": event.classification.event_type,
+                   "sub_event_type": event.classification.sub_event_type,
+                   "cameo_root": event.classification.cameo_root} if event.classification else None),
     }
 
 
@@ -85,6 +89,9 @@ def text_lines(article: Article, events: tuple[Event, ...]) -> list[str]:
         flags = " (optional: background)" if e.optional else ""
         lines.append(f"  [{n}] {e.type.value}/{e.mode}  {e.date or 'date unknown'} ({e.date_precision.value})"
                      f"  {where}{flags}")
+        if e.classification is not None:
+            c = e.classification
+            lines.append(f"      ACLED {c.disorder_type} / {c.event_type} / {c.sub_event_type}; CAMEO {c.cameo_root}")
         lines.append(f"      weapon {weapon}; killed {_v(e.fatalities)}; injured {_v(e.injured)};"
                      f" modality {e.modality.value}; confidence {e.confidence}")
         lines.append(f"      actors {_names(e.actors)}; targets {_names(e.targets)}")

@@ -31,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from rokhdad.extract.taxonomy import CIVILIANS, Category, mapping_rows
+from rokhdad.extract.taxonomy import category as taxonomy_category
 from rokhdad.errors import ConfigError, InputError
 from rokhdad.model import Precision
 from rokhdad.store.query import countries
@@ -49,33 +51,12 @@ ACLED_INTS = frozenset({"year", "time_precision", "inter1", "inter2", "interacti
                         "fatalities", "timestamp"})
 ACLED_FLOATS = frozenset({"latitude", "longitude"})
 TIME_PRECISION = {Precision.DAY: 1, Precision.WEEK: 2}   # ACLED: 1 actual date, 2 week, 3 month or vaguer
-CIVILIANS = 7                                             # ACLED inter code
 QUAD_MATERIAL_CONFLICT = 4                                # PLOVER quad code of PROTEST, COERCE, ASSAULT, MOBILIZE
 SECTORS = {"state_force": "MIL", "government": "GOV", "outlet": "JRN"}  # PLOVER sector codes we can tell
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
-    """One row of ``plover_acled.csv``."""
-
-    type: str
-    mode: str
-    target: str
-    plover_mode: str
-    disorder_type: str
-    event_type: str
-    sub_event_type: str
-
-
 def _data_rows(name: str) -> list[dict[str, str]]:
-    path = resources.files("rokhdad").joinpath(f"data/mappings/{name}")
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
-
-
-@cache
-def categories() -> tuple[Category, ...]:
-    return tuple(Category(**row) for row in _data_rows("plover_acled.csv"))
+    return mapping_rows(name)
 
 
 @cache
@@ -86,15 +67,7 @@ def outlets() -> dict[str, dict[str, str]]:
 def category(incident: Incident) -> Category:
     """The mapping row for an incident: type, mode, and whether civilians were targeted."""
     civilians = any(t.inter == CIVILIANS for t in incident.targets)
-    for row in categories():
-        if row.type != incident.type.value:
-            continue
-        if row.mode not in ("*", incident.mode or ""):
-            continue
-        if row.target == "civilians" and not civilians:
-            continue
-        return row
-    raise ConfigError(f"data/mappings/plover_acled.csv has no row for {incident.type.value}/{incident.mode}")
+    return taxonomy_category(incident.type, incident.mode, civilians)
 
 
 def _perpetrators(incident: Incident) -> tuple[IncidentActor, ...]:
