@@ -73,8 +73,7 @@ NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains
 VERB_MIN_COUNT = 2          # uses of "می‌X" before X counts as a verb body
 NAME_WEIGHT = 2             # gazetteer names count as this many plain uses
 # "Standard" spellings are fixed even in text that already uses ZWNJ (see zwnj.repair):
-# forms almost nobody writes plain in careful documents, other than plurals and
-# comparatives, which the Academy's orthography allows joined (سالها، بزرگترین).
+# forms almost nobody writes plain in careful documents.
 STANDARD_MIN_COUNT = 3
 STANDARD_MIN_SHARE = 0.9
 
@@ -451,10 +450,8 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
             continue
         if form != key and z + PRIOR_WEIGHT * prior > p + PRIOR_WEIGHT * (1 - prior):
             joined[key] = form
-    for key, form in joined.items():
+    for key in joined:
         z = zwnj_total.get(key, 0)
-        if form.rsplit(ZWNJ, 1)[1] in ANY_SUFFIXES:
-            continue  # سالها، بزرگترین: joined plural and comparative are a style, not a slip
         if z >= STANDARD_MIN_COUNT and z >= STANDARD_MIN_SHARE * (z + counts.plain.get(key, 0)):
             standard.add(key)
     return joined, standard

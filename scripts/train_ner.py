@@ -459,7 +459,7 @@ def source_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def prepare(cache: Path) -> dict:
+def prepare(cache: Path, any_version: bool = False) -> dict:
     """Read and normalise every corpus, split PEYMA 300K, build lexicon and clusters.
 
     The result is pickled in ``cache`` under a hash of the normaliser and this script, so
@@ -469,6 +469,8 @@ def prepare(cache: Path) -> dict:
 
     digest = source_digest()
     pickled = cache / f"corpora-{digest}.pkl"
+    if any_version and not pickled.exists():
+        pickled = max(cache.glob("corpora-*.pkl"), key=lambda p: p.stat().st_mtime, default=pickled)
     if pickled.exists():
         print(f"corpora: cached {pickled}")
         return pickle.loads(pickled.read_bytes())
@@ -523,6 +525,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="this many most frequent words get identity features only")
     parser.add_argument("--no-test", action="store_true", help="score dev only (for tuning)")
     parser.add_argument("--verbose", action="store_true", help="print crfsuite's progress")
+    parser.add_argument("--stale-cache", action="store_true",
+                        help="tuning: reuse prepared corpora even if the normaliser changed")
     parser.add_argument("--benchmark", type=Path, metavar="DIR",
                         help="only measure load time and speed of the model in DIR (prints JSON)")
     args = parser.parse_args(argv)
@@ -533,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     args.cache.mkdir(parents=True, exist_ok=True)
 
-    corpora = prepare(args.cache)
+    corpora = prepare(args.cache, args.stale_cache)
     data, p600, arman_raw = corpora["peyma300"], corpora["peyma600"], corpora["arman"]
     split = corpora["split"]
     mapping = {"pers": "PER", "org": "ORG", "loc": "LOC",

@@ -115,8 +115,31 @@ class Extractor:
             self._cache[key] = hits
         return hits
 
+    def _hits_bounded(self, key: str, regex: re.Pattern[str]) -> tuple[list[int], list[tuple[int, int]]]:
+        """As ``_hits`` for a pattern compiled without its left word boundary (see rules.py):
+        the boundary is checked here, which lets the regex engine skip ahead on a literal prefix."""
+        hits = self._cache.get(key)
+        if hits is None:
+            text = self.text
+            spans = []
+            pos = 0
+            search = regex.search
+            while True:
+                m = search(text, pos)
+                if m is None:
+                    break
+                start = m.start()
+                if start and (text[start - 1].isalnum() or text[start - 1] in "\u200c_"):
+                    pos = start + 1  # started inside a word: look again just after
+                    continue
+                spans.append(m.span())
+                pos = m.end() if m.end() > start else start + 1
+            hits = ([a for a, _ in spans], spans)
+            self._cache[key] = hits
+        return hits
+
     def _in_range(self, key: str, regex: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
-        starts, spans = self._hits(key, regex)
+        starts, spans = self._hits_bounded(key, regex)
         i = bisect.bisect_left(starts, start)
         out = []
         while i < len(spans) and spans[i][0] < end:
@@ -630,8 +653,15 @@ class Extractor:
     # --- main loop ---------------------------------------------------------
     def drafts(self) -> list[Draft]:
         out: list[Draft] = []
+        quiet = []
         for sentence in self.ctx.sentences:
-            out.extend(self.sentence_drafts(sentence))
+            if self.triggers_in(sentence):
+                out.extend(self.sentence_drafts(sentence))
+            else:
+                quiet.append(sentence)
+        if out:  # who is blamed in sentences without an incident of their own (only if one exists)
+            for sentence in quiet:
+                self.article_blames.extend(self.party_cues(sentence, self.speakers(sentence))[1])
         return out
 
     def sentence_drafts(self, sentence: SentenceView) -> list[Draft]:
@@ -700,7 +730,7 @@ class Extractor:
                 self.casualties_in(segment_view, draft)
                 if draft.mode is None:
                     for cue in self.rules.modes:
-                        if cue.regex.search(self.text, start, end):
+                        if self._in_range(cue.id, cue.regex, start, end):
                             draft.mode, draft.mode_rule = cue.mode, cue.id
                             break
             segment = SentenceView(sentence.index, start, end, sentence.token_start, sentence.token_end,

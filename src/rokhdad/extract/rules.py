@@ -175,7 +175,9 @@ def compile_pattern(source: _Source, node: yaml.Node, pattern: Any, macros: dict
     except KeyError as exc:
         raise source.error(node, f"unknown macro {{{exc.args[0]}}}") from None
     try:
-        return re.compile(f"{LEFT}(?:{body}){RIGHT}" if bounded else f"(?:{body})")
+        # the left boundary is checked by the caller (Extractor._hits_bounded): a leading
+        # lookbehind would stop the regex engine from skipping ahead on the first literal
+        return re.compile(f"(?:{body}){RIGHT}" if bounded else f"(?:{body})")
     except re.error as exc:
         raise source.error(node, f"pattern does not compile: {exc}") from None
 

@@ -57,9 +57,14 @@ NO_EZAFE_AFTER = frozenset({"که", "را", "است", "بود", "شد", "و", "�
 NOMINAL_TAILS = frozenset({"ی", "یی", "ان", "ات", "ای", "ها", "های", "هایی", "گان", "ترین", "تر"})
 ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
 # A text whose writer already typed this share of the ZWNJs we would add is "aware":
-# only STRONG edits are made there, WEAK ones (style: سالهای، این گونه) are left alone.
+# only STRONG edits are made there, the others (style: سالهای، این گونه) are left alone.
 AWARE_SHARE = 0.25
-WEAK, STRONG = 1, 2
+# Edit strengths. STRONG: a slip nobody makes on purpose (میشود، می شود، کتاب ها).
+# HABIT: a joined plural or comparative of a word that is nearly always written with
+# a ZWNJ (سالها، مهمترین): it shows a writer who leaves ZWNJs out, but the Academy's
+# orthography allows it, so a writer who types ZWNJs may mean it. WEAK: a usual
+# compound or spelling (بین المللی، شبهنظامیان) that some writers join or keep apart.
+WEAK, HABIT, STRONG = 1, 2, 3
 
 _WORD = re.compile(r"([^\W\d_]+(?:\u200c[^\W\d_]+)*)")
 _CACHE_LIMIT = 200_000  # distinct words remembered between calls
@@ -350,7 +355,7 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
     for k in compress(range(len(words)), map(ne, fixes, words)):
         if fixes[k].endswith(_PLURAL_EZAFE):
             fixes[k] = _indefinite_if_no_ezafe(words[k], fixes[k], pieces, 2 * k + 1, lexicon)
-        strength = STRONG if words[k] in lexicon.standard else WEAK
+        strength = _word_strength(words[k], fixes[k], lexicon)
         word_edits.extend((s, e, new, strength)
                           for s, e, new in _insertions(words[k], fixes[k], starts[2 * k]))
     gap_edits: list[tuple[int, int, str, int]] = []
@@ -367,6 +372,12 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
         return text, offsets
     edits = _follow_habit(word_edits, gap_edits, written=text.count(ZWNJ))
     return _splice(text, offsets, edits)
+
+
+def _word_strength(word: str, fixed: str, lexicon: Lexicon) -> int:
+    if word not in lexicon.standard:
+        return WEAK
+    return HABIT if fixed.rsplit(ZWNJ, 1)[-1] in ANY_SUFFIXES else STRONG
 
 
 def _indefinite_if_no_ezafe(word: str, fixed: str, pieces: list[str], i: int,
@@ -394,26 +405,26 @@ def _follow_habit(word_edits: list[tuple[int, int, str, int]],
                   written: int) -> list[tuple[int, int, str, int]]:
     """Keep the edits that fit how this writer types a half-space.
 
-    The STRONG edits are slips nobody makes on purpose, so they show the habit: a
-    writer who types ZWNJs (``written``), one who leaves them out (میشود) or one who
-    types spaces (می شود). WEAK edits of another habit than the writer's are dropped:
-    a space in a text with joined slips is a real space, and a word without ZWNJ in a
-    text that types ZWNJ or spaces was meant that way.
+    The STRONG and HABIT edits show the habit: a writer who types ZWNJs (``written``),
+    one who leaves them out (میشود) or one who types spaces (می شود). In an aware text
+    only STRONG edits are made. Otherwise WEAK edits of another habit than the writer's
+    are dropped: a space in a text with joined slips is a real space, and a word without
+    ZWNJ in a text that types spaces was meant that way.
     """
-    joined = sum(1 for edit in word_edits if edit[3] == STRONG)
-    spaced = sum(1 for edit in gap_edits if edit[3] == STRONG)
+    joined = sum(1 for edit in word_edits if edit[3] >= HABIT)
+    spaced = sum(1 for edit in gap_edits if edit[3] >= HABIT)
     if written and written >= AWARE_SHARE * (written + len(word_edits) + len(gap_edits)):
         keep_word, keep_gap = STRONG, STRONG
     elif joined > spaced:
-        keep_word, keep_gap = WEAK, STRONG
+        keep_word, keep_gap = WEAK, HABIT
     elif spaced > joined:
-        keep_word, keep_gap = STRONG, WEAK
+        keep_word, keep_gap = HABIT, WEAK
     elif joined:  # both habits seen: a careless writer
         keep_word, keep_gap = WEAK, WEAK
     elif len(gap_edits) > len(word_edits):  # no slip seen: the likelier habit
-        keep_word, keep_gap = STRONG, WEAK
+        keep_word, keep_gap = HABIT, WEAK
     elif len(word_edits) > len(gap_edits):
-        keep_word, keep_gap = WEAK, STRONG
+        keep_word, keep_gap = WEAK, HABIT
     else:
         keep_word, keep_gap = WEAK, WEAK
     edits = [e for e in word_edits if e[3] >= keep_word]
