@@ -404,7 +404,20 @@ def train(sentences: list[Sentence], featurizer: ner.Featurizer, model_path: Pat
                         "feature.possible_transitions": True})
     print(f"features ready in {time.perf_counter() - started:.0f}s; training …", flush=True)
     trainer.train(str(model_path))
+    write_attributes(model_path)
     return time.perf_counter() - started
+
+
+def write_attributes(model_path: Path) -> int:
+    """Write the attributes the model kept (L1 drops most) for the tagger's feature filter."""
+    import pycrfsuite
+
+    crf = pycrfsuite.Tagger()
+    crf.open(str(model_path))
+    attributes = sorted({a for a, _ in crf.info().state_features})
+    with gzip.open(model_path.parent / ner.ATTRIBUTES_FILE, "wt", encoding="utf-8") as out:
+        out.write("\n".join(attributes))
+    return len(attributes)
 
 
 def predict(tagger: ner.NerTagger, sentences: list[Sentence]) -> list[list[str]]:

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +30,14 @@ MODEL_FILE = "model.crfsuite"
 CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
 LEXICON_FILE = "lexicon.tsv.gz"    # type, then the entry's token keys joined by spaces
 CONFIG_FILE = "config.json"        # featurizer settings the model was trained with
+ATTRIBUTES_FILE = "attributes.txt.gz"  # the model's attributes (features with a weight)
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
 # Lexicon types matched as token spans inside a sentence (B/I/U features) ...
 SPAN_TYPES = ("LOC", "ORG", "FAC", "PER")
 # ... and types that are single words (a flag on the word itself).
 WORD_TYPES = ("FN", "SN", "TT")  # first name, surname, title or job word
-MAX_CACHE = 200_000  # words; the per-word cache is cleared when it grows past this
+MAX_CACHE = 50_000  # words; the per-word cache is cleared when it grows past this
 
 ZWNJ = chars.ZWNJ
 _MARKS = re.compile(f"[{chars.DELETED_CLASS}]")
@@ -144,9 +145,12 @@ class Featurizer:
     """
 
     def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon,
-                 frequent: int = 0) -> None:
+                 frequent: int = 0, known: Iterable[str] | None = None) -> None:
         self.clusters = clusters
         self.lexicon = lexicon
+        # With the model's attribute list, features it has no weight for are dropped before
+        # they reach crfsuite (each costs a lookup there) and cached strings are shared.
+        self.known = None if known is None else {a: a for a in known}
         # The ``frequent`` most common words (the clusters file is in frequency order) get
         # identity features only: their own weight says it all, and fewer features per
         # token is what makes tagging fast.
@@ -160,7 +164,7 @@ class Featurizer:
         flags = self.lexicon.words.get(key, "")
         if w in self.frequent:
             own = ["b", "w:" + w] + [f"x{flags[j:j + 2]}" for j in range(0, len(flags), 2)]
-            return w, key, own, ["-1w:" + w], ["+1w:" + w], ["-2w:" + w], ["+2w:" + w]
+            return self._known(w, key, own, ["-1w:" + w], ["+1w:" + w], ["-2w:" + w], ["+2w:" + w])
         own = ["b", "w:" + w, "sh:" + shape(w)]
         n = len(w)
         for k in (1, 2, 3, 4):
@@ -198,11 +202,17 @@ class Featurizer:
         if n > 2:
             near.append("s2:" + w[-2:])
         far = ["w:" + w] + ([f"k1:{cl[1]}"] if cl and len(cl) > 1 else [])
-        return (
+        return self._known(
             w, key, own,
             ["-1" + f for f in near], ["+1" + f for f in near],
             ["-2" + f for f in far], ["+2" + f for f in far],
         )
+
+    def _known(self, w: str, key: str, *lists: list[str]) -> tuple:
+        known = self.known
+        if known is None:
+            return (w, key, *lists)
+        return (w, key, *([known[f] for f in feats if f in known] for feats in lists))
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         """One list of feature strings per token of ``words``."""
@@ -218,13 +228,16 @@ class Featurizer:
                     cache[word] = info
             infos.append(info)
         n = len(infos)
+        known = self.known
         rows: list[list[str]] = []
         for i, info in enumerate(infos):
             row = list(info[2])
             if i:
                 prev = infos[i - 1]
                 row += prev[3]
-                row.append("bg:" + prev[0] + "|" + info[0])
+                pair = "bg:" + prev[0] + "|" + info[0]
+                if known is None or pair in known:
+                    row.append(pair)
                 if i > 1:
                     row += infos[i - 2][5]
             else:
@@ -232,7 +245,9 @@ class Featurizer:
             if i + 1 < n:
                 nxt = infos[i + 1]
                 row += nxt[4]
-                row.append("fg:" + info[0] + "|" + nxt[0])
+                pair = "fg:" + info[0] + "|" + nxt[0]
+                if known is None or pair in known:
+                    row.append(pair)
                 if i + 2 < n:
                     row += infos[i + 2][6]
             else:
@@ -295,9 +310,14 @@ def load(directory: Path | None = None) -> NerTagger:
     directory = DATA_DIR if directory is None else Path(directory)
     try:
         config = json.loads((directory / CONFIG_FILE).read_text(encoding="utf-8"))
+        attributes = directory / ATTRIBUTES_FILE
+        known = None
+        if attributes.exists():
+            with gzip.open(attributes, "rt", encoding="utf-8") as lines:
+                known = lines.read().split("\n")
         featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
                                 load_lexicon(directory / LEXICON_FILE),
-                                frequent=config.get("frequent_words", 0))
+                                frequent=config.get("frequent_words", 0), known=known)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
                           "rebuild it with scripts/train_ner.py") from exc
