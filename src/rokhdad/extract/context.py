@@ -58,6 +58,7 @@ class ArticleContext:
         self.quantities = tuple(q for q in quantities if not any(
             d.norm_start <= q.norm_start < d.norm_end for d in self.dates))
         self._token_starts = [s for s, _ in self.token_spans]
+        self._starts: dict[int, tuple] = {}  # id(items) -> (items, their starts), for within()
 
     def _sentences(self, sentences: tuple[Sentence, ...]) -> tuple[SentenceView, ...]:
         views = []
@@ -94,7 +95,18 @@ class ArticleContext:
         return bisect.bisect_left(self._token_starts, position)
 
     def within(self, items: tuple[Located, ...], start: int, end: int) -> list[Located]:
-        return [x for x in items if x.norm_start >= start and x.norm_end <= end]
+        """Items lying in ``[start, end)``; ``items`` are sorted by start (bisect, not a scan)."""
+        cached = self._starts.get(id(items))
+        if cached is None or cached[0] is not items:  # keyed by identity, checked
+            cached = self._starts[id(items)] = (items, [x.norm_start for x in items])
+        starts = cached[1]
+        i = bisect.bisect_left(starts, start)
+        out = []
+        while i < len(items) and items[i].norm_start < end:
+            if items[i].norm_end <= end:
+                out.append(items[i])
+            i += 1
+        return out
 
     def sentence_of(self, position: int) -> SentenceView:
         for s in self.sentences:

@@ -418,11 +418,11 @@ def _follow_habit(word_edits: list[tuple[int, int, str, int]],
     elif joined > spaced:
         keep_word, keep_gap = WEAK, HABIT
     elif spaced > joined:
-        keep_word, keep_gap = HABIT, WEAK
+        keep_word, keep_gap = STRONG, WEAK
     elif joined:  # both habits seen: a careless writer
         keep_word, keep_gap = WEAK, WEAK
     elif len(gap_edits) > len(word_edits):  # no slip seen: the likelier habit
-        keep_word, keep_gap = HABIT, WEAK
+        keep_word, keep_gap = STRONG, WEAK
     elif len(word_edits) > len(gap_edits):
         keep_word, keep_gap = WEAK, HABIT
     else:
