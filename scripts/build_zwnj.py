@@ -35,10 +35,13 @@ from rokhdad.text import chars
 from rokhdad.text.normalize import normalize
 from rokhdad.text.zwnj import (
     AFTER_HEH_SUFFIXES,
+    AFTER_YE_SUFFIXES,
     ANY_SUFFIXES,
     MIN_HEH_HEAD,
     MIN_HEH_TAIL,
+    MIN_NEW_STEM,
     MIN_STEM,
+    PLURAL_SUFFIXES,
     VERB_ENDINGS,
     VERB_PREFIX,
     VERB_SHAPE,
@@ -507,6 +510,36 @@ def verb_share(counts: Counts) -> float:
     return round(zwnj / max(zwnj + glued, 1), 3)
 
 
+def ye_share(counts: Counts, known: set[str]) -> float:
+    """Share of known words in "ی" written with a ZWNJ before a personal ending or the
+    indefinite "ای" (صندلی‌ام), rather than glued on (صندلیام)."""
+    zwnj = sum(1 for a, b in counts.seams
+               if a[-1] == "ی" and b in AFTER_YE_SUFFIXES and a in known)
+    glued = sum(1 for word in counts.plain for b in AFTER_YE_SUFFIXES
+                if word.endswith(b) and word[: -len(b)][-1:] == "ی"
+                and word[: -len(b)] in known and word[: -len(b)] + "ا" not in known)
+    return round(zwnj / max(zwnj + glued, 1), 3)
+
+
+def plural_share(counts: Counts, known: set[str]) -> float:
+    """Share of rare plurals of stems that are no known word written with the ZWNJ."""
+    zwnj = glued = 0
+    for word, n in counts.words.items():
+        key = word.replace(ZWNJ, "")
+        if n > 2:
+            continue
+        for suffix in PLURAL_SUFFIXES:
+            stem = key[: -len(suffix)]
+            if (key.endswith(suffix) and len(stem) >= MIN_NEW_STEM
+                    and stem[-1] not in NON_LEFT_JOINING and stem not in known):
+                if word == stem + ZWNJ + suffix:
+                    zwnj += 1
+                elif word == key and counts.plain.get(word, 0):
+                    glued += 1
+                break
+    return round(zwnj / max(zwnj + glued, 1), 3)
+
+
 def heh_share(counts: Counts, known: set[str]) -> float:
     """Share of compounds of two known words after a final "ه" written with the ZWNJ."""
     zwnj = sum(1 for a, b in counts.seams
@@ -543,7 +576,8 @@ def build(counts: Counts, names: collections.Counter[str],
     suffixes, prefixes = affix_shares(counts, known)
     bound_after, bound_before = bound_parts(counts)
     verbs = verb_stems(b for b, n in counts.verb_bodies.items() if n >= VERB_MIN_COUNT)
-    shares = {"verb": verb_share(counts), "heh": heh_share(counts, known)}
+    shares = {"verb": verb_share(counts), "heh": heh_share(counts, known),
+              "ye": ye_share(counts, known), "plural": plural_share(counts, known)}
     lexicon = Lexicon.empty(words=frozenset(known), verbs=frozenset(verbs), suffixes=suffixes,
                             prefixes=prefixes, shares=shares, bound_after=frozenset(bound_after),
                             bound_before=frozenset(bound_before))

@@ -71,3 +71,13 @@ def test_bad_rules_name_file_and_line(name: str, text: str, message: str) -> Non
         parse_text(name, text)
     assert f"rules/{name}" in str(info.value)
     assert message in str(info.value)
+
+
+def test_lexicon_loads_and_names_missing_ids() -> None:
+    from rokhdad.errors import RuleError
+    from rokhdad.extract import lexicon
+
+    assert lexicon.pattern("reference").search("به تلافی حمله موشکی")
+    assert "های" in lexicon.words("not_place_names")
+    with pytest.raises(RuleError, match="lexicon.yaml"):
+        lexicon.pattern("no_such_pattern")

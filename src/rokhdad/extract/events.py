@@ -12,6 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from rokhdad.extract import lexicon
 from rokhdad.extract.context import ArticleContext, Located, SentenceView
 from rokhdad.extract.participants import ParticipantBuilder
 from rokhdad.extract.phrases import Phrase, PhraseFinder
@@ -20,35 +21,27 @@ from rokhdad.model import (
     Entity, EntityKind, EntitySource, EventType, Place,
 )
 
-SEGMENT_BREAK = re.compile("[\u061b;]|(?<=[^\\d]):(?=[\\s\u200c])")  # one sentence, several reports
-NAMED_PLACE = re.compile(
-    "(?<![\\w\u200c])(?P<noun>روستای|روستاهای|شهرک|ناحیه|دهستان|بخش|محله|قریه)[ ]+[\"«]?"
-    "(?P<name>(?:ال|أم|ام|ابو|أبو|تل|عین|دیر|رأس|راس)?[\\s\u200c]?[^\\s\u200c\"«»،,.؛:()]{2,}"
-    "(?:(?<=^)|(?<=[\"«])[^\"«»،,.؛:()]{0,20}?)?)[\"»]?")
-PLURAL_REPORT = re.compile("(?<![\\w\u200c])(?:حملات|حملاتی|پایگاه[\u200c ]?های|پایگاه[\u200c ]?ها|مواضع)(?![\\w\u200c])")
-OWNER_BEFORE = "(?:حمایت|وابسته به|هوادار|طرفدار|متحد|متحدان|مزدوران|پایگاه|پایگاه[\u200c ]?های|نیروهای|نیروی|ارتش|سفارت|کنسولگری|مواضع|جنگنده[\u200c ]?های|نظامیان|سربازان|دولت|وزارت)[\\s\u200c]*$"
-PLACE_NOUN_BEFORE = re.compile("(?:روستای|روستاهای|شهر|شهرهای|شهرک|منطقه|مناطق|پایگاه|استان|فرودگاه)(?:[\\s\u200c]+\\S+){0,3}[\\s\u200c]*[\"«]?[\\s\u200c]*$")
+SEGMENT_BREAK = lexicon.pattern("segment_break")
+NAMED_PLACE = lexicon.pattern("named_place")
+PLURAL_REPORT = lexicon.pattern("plural_report")
+OWNER_BEFORE = lexicon.pattern("owner_before")
+PLACE_NOUN_BEFORE = lexicon.pattern("place_noun_before")
 MAX_SPEAKER_LIST = 220  # chars; a longer stretch before the verb is not a list of names
 SPEAKER_KINDS = frozenset({"person", "official", "government", "coalition", "outlet", "organization",
                            "state_force", "source"})
-ATTACK_WORD = re.compile("(?<![\\w\u200c])(?:حمله|حملات|حملاتی|حمله[\u200c ]?ای|انفجار|بمب[\u200c ]?گذاری|ترور|شلیک|عملیات)(?![\\w\u200c])")
+ATTACK_WORD = lexicon.pattern("attack_word")
 NEEDS_ATTACK_CONTEXT = frozenset({"assault.explosion", "assault.explode.verb", "assault.killed",
                                   "assault.killed.noun", "assault.destroy"})
-ATTACK_CONTEXT = re.compile("(?<![\\w\u200c])(?:حمله|حملات|تروریست\\S*|تروریستی|بمب\\S*|انتحاری|مهاجم\\S*|"
-                            "مسلح\\S*|عامل|عاملان|مسئولیت|شلیک|تیراندازی|راکت\\S*|موشک\\S*|خمپاره\\S*|"
-                            "پهپاد\\S*|جنگنده\\S*|درگیری\\S*|ترور|داعش|طالبان|شبه[\u200c ]?نظامی\\S*|گلوله|مین)(?![\\w\u200c])")
-VERB_BETWEEN = re.compile("(?<![\\w\u200c])(?:کرد|کردند|شد|شدند|است|بود|داد|دادند|گرفت|گرفتند|گفت|گفتند)(?![\\w\u200c])")
-NOT_PLACE_NAMES = frozenset({"های", "ها", "ای", "از", "در", "به", "با", "را", "که", "این", "آن", "دیگر",
-                             "مرزی", "نظامی", "امنیتی", "خصوصی", "دولتی", "مسکونی", "شمالی", "جنوبی",
-                             "شرقی", "غربی", "مرکزی", "هایی"})
-UNIT_BEFORE = re.compile("(?:تیپ|لشکر|گردان|هنگ|ماده|بند|شماره|سال|ساعت|کیلومتری|تبصره|قطعنامه|پلاک|اف)[\\s\u200c]*$")
-UNIT_AFTER = re.compile("[\\s\u200c]*(?:ساعت|روز|هفته|ماه|سال|دقیقه|کیلومتر|کیلومتری|متر|درصد|دلار|میلیون|میلیارد|فروند|تن از [^\\s]+ (?:خسارت))(?![\\w\u200c])")
+ATTACK_CONTEXT = lexicon.pattern("attack_context")
+VERB_BETWEEN = lexicon.pattern("verb")
+NOT_PLACE_NAMES = lexicon.words("not_place_names")
+UNIT_BEFORE = lexicon.pattern("unit_before")
+UNIT_AFTER = lexicon.pattern("unit_after")
 AGENT_KINDS = frozenset({"state_force", "armed_group", "coalition", "government", "place"})
-REFERENCE = re.compile("(?<![\\w\u200c])(?:به تلافی|در تلافی|در پاسخ به|در واکنش به|پس از|پس[\\s\u200c]?از|بعد از|در پی|به دنبال|در جریان)[\\s\u200c]*(?:این |آن )?(?:حمله|حملات|انفجار|بمباران|شلیک)")
-TOTAL = re.compile("(?:شمار|تعداد|آمار)[\\s\u200c]+(?P<kind>قربانیان|کشته[\u200c ]?شدگان|کشته[\u200c ]?ها|جان[\u200c ]?باختگان|شهدا|تلفات|زخمی[\u200c ]?ها|مجروحان|مصدومان)"
-                   "(?:[\\s\u200c]+\\S+){0,5}?[\\s\u200c]+به[\\s\u200c]+\\S+(?:[\\s\u200c]+\\S+)?[\\s\u200c]+(?:نفر|تن)[\\s\u200c]+(?:رسید|افزایش یافت)")
-INJURED_TOTALS = frozenset({"زخمی\u200cها", "زخمی ها", "زخمیها", "مجروحان", "مصدومان"})
-CLAUSE_BREAK = re.compile("[\u060c,\u061b;:]|(?<![\\w\u200c])(?:که|اما|ولی|در حالی که)(?![\\w\u200c])")
+REFERENCE = lexicon.pattern("reference")
+TOTAL = lexicon.pattern("casualty_total")
+INJURED_TOTALS = lexicon.words("injured_totals")
+CLAUSE_BREAK = lexicon.pattern("clause_break")
 COUNT_GAP = 12          # chars between a count and its weapon word ("هشت راکت", "۵ فروند موشک")
 CASUALTY_GAP = 40       # chars between a number and its casualty word ("۱۵ تن از مهاجمان کشته")
 SUPPORT_KINDS = ("weapon", "casualties", "place", "armed")
@@ -317,7 +310,7 @@ class Extractor:
             before = self.text[max(start, loc.norm_start - 14):loc.norm_start]
             if re.search(r"(?:در|به|روستای|شهر|استان|منطقه|شهرک)[\s\u200c\"«]*$", before):
                 rank += 0.5
-            if kind == "country" and re.search(OWNER_BEFORE, before):
+            if kind == "country" and OWNER_BEFORE.search(before):
                 continue  # "پایگاه آمریکا", "نیروهای ترکیه": the owner, not the place
             if kind == "country" and re.search(r"(?<![\w\u200c])(?:با|و)[\s\u200c]*$", before):
                 rank -= 0.75  # "مرز تاجیکستان با ازبکستان": the neighbour, not the place

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from rokhdad.extract import lexicon
 from rokhdad.extract.context import Located
 from rokhdad.extract.events import PLACE_RANK, Draft, Extractor
 from rokhdad.extract.participants import merge_participants, name_key
@@ -20,7 +21,7 @@ from rokhdad.model import (
     Provenance, Qualifier, Span,
 )
 
-CIVILIAN_WORDS = re.compile("غیرنظامی|غیر نظامی|شهروند|مردم|زائر|نمازگزار|دانش‌آموز|دانشجو|کارگر|کودک|زن")
+CIVILIAN_WORDS = lexicon.pattern("civilian")
 SPECIFIC = PLACE_RANK["populated_place"]   # a village, town, city or facility
 NEAR_SENTENCES = 2                         # an unplaced report this close may continue an incident
 
@@ -35,9 +36,7 @@ def _place_country(d: Draft) -> str | None:
     return d.place.item.place.country
 
 
-GENERIC_WORDS = frozenset({"نیروهای", "نیروی", "نیروها", "این", "آن", "یک", "و", "از", "به", "مورد", "حمایت",
-                           "تحت", "وابسته", "گروه", "گروه\u200cهای", "عناصر", "افراد", "مسلح", "شبه\u200cنظامیان",
-                           "های", "ها", "مواضع", "پایگاه", "مقر", "رهبری"})
+GENERIC_WORDS = lexicon.words("generic_words")
 
 
 def _keys(phrases: list[Phrase]) -> set[str]:

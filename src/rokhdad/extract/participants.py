@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
+from rokhdad.extract import lexicon
 from rokhdad.extract.context import ArticleContext
 from rokhdad.extract.phrases import Phrase
 from rokhdad.model import EntityKind, Participant, Span
 from rokhdad.text.chars import ZWNJ
 
-LEADING = re.compile(f"^(?:(?:یک|یکی از|این|آن|همه|تمام|کلیه|برخی از|برخی|تعدادی از|شماری از)[ {ZWNJ}]+)+")
-INNER_DEMONSTRATIVE = re.compile(f"(?<=[ {ZWNJ}])(?:این|آن)[ {ZWNJ}]+")
-TRAILING = re.compile(f"[ {ZWNJ}]+(?:خود|خویش|آن|این)$")
-NAMED = re.compile(f"(?:به|با)[ {ZWNJ}]+نام[ {ZWNJ}]*«?[ {ZWNJ}]*([^«»،,.]+?)[ {ZWNJ}]*»?$|موسوم[ {ZWNJ}]+به[ {ZWNJ}]*«?([^«»،,.]+?)»?$")
+LEADING = lexicon.pattern("leading_determiner")
+INNER_DEMONSTRATIVE = lexicon.pattern("inner_demonstrative")
+TRAILING = lexicon.pattern("trailing_pronoun")
+NAMED = lexicon.pattern("called")
 QUOTES = re.compile("[«»\"']")
-TARGET_NOUN = re.compile(f"^(?:روستای|روستاهای|شهر|شهرک|پایگاه|پایگاه هوایی|کمپ|مواضع|مقر)[ {ZWNJ}]+")
+TARGET_NOUN = lexicon.pattern("target_noun")
 HEAD_KINDS = {
     "armed_group": EntityKind.ARMED_GROUP, "state_force": EntityKind.STATE_FORCE,
     "official": EntityKind.OFFICIAL, "organization": EntityKind.ORGANIZATION,

@@ -28,6 +28,12 @@ ANY_SUFFIXES = frozenset({
 })
 # Suffixes that take a ZWNJ only after a silent final "ه" (کرده‌اند، خانه‌ای، هسته‌ای).
 AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "اید", "اند", "ایی"})
+# ... and the ones that also take a ZWNJ after a final "ی" (صندلی‌ام، ایرانی‌اند،
+# فضایی‌ای); not "ات" (ادبیات، جزئیات) nor "ایی".
+AFTER_YE_SUFFIXES = frozenset({"ای", "ام", "اش", "ایم", "اید", "اند"})
+# Plural suffixes, also added to stems the lexicon has never seen (ساتراپ‌ها).
+PLURAL_SUFFIXES = frozenset(s for s in ANY_SUFFIXES if s.startswith("ها"))
+MIN_NEW_STEM = 3  # letters in a stem the lexicon has not seen, before a plural
 # Suffixes that are never words of their own: after a space, the space is a typed
 # half-space (خانه ی، شیطان اند). Not "ای", which is also the vocative (ای خدا).
 LONE_SUFFIXES = ANY_SUFFIXES | AFTER_HEH_SUFFIXES - {"ای"} | {"ی"}
@@ -60,11 +66,10 @@ ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds thi
 # only STRONG edits are made there, the others (style: سالهای، این گونه) are left alone.
 AWARE_SHARE = 0.25
 # Edit strengths. STRONG: a slip nobody makes on purpose (میشود، می شود، کتاب ها).
-# HABIT: a joined plural or comparative of a word that is nearly always written with
-# a ZWNJ (سالها، مهمترین): it shows a writer who leaves ZWNJs out, but the Academy's
-# orthography allows it, so a writer who types ZWNJs may mean it. WEAK: a usual
-# compound or spelling (بین المللی، شبهنظامیان) that some writers join or keep apart.
-WEAK, HABIT, STRONG = 1, 2, 3
+# WEAK: a usual compound or spelling (بین المللی، شبهنظامیان) that some writers join or
+# keep apart, and a joined plural or comparative (سالها، مهمترین), which the Academy's
+# orthography allows even for words nearly always written with a ZWNJ.
+WEAK, STRONG = 1, 2
 
 _WORD = re.compile(r"([^\W\d_]+(?:\u200c[^\W\d_]+)*)")
 _CACHE_LIMIT = 200_000  # distinct words remembered between calls
@@ -243,7 +248,9 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
         if len(stem) < MIN_STEM_BEFORE.get(suffix, MIN_STEM):
             continue
         if suffix in AFTER_HEH_SUFFIXES and stem[-1] != "ه":
-            continue
+            if not _after_ye(stem, suffix, lexicon):
+                continue
+            share = min(share, lexicon.shares.get("ye", 0.0))
         if suffix in PERFECT_ENDINGS and _PARTICIPLE.fullmatch(stem):
             # رنجیدهایم: a past participle + a person ending, even if the participle is new
             return Analysis((_known(stem, lexicon) or stem) + ZWNJ + suffix, share)
@@ -254,6 +261,9 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
                 form, share = found.form, min(share, found.share)
         if form is not None:
             return Analysis(form + _seam(form) + suffix, share)
+    plural = _plural_of_new_stem(word, lexicon)
+    if plural is not None:
+        return plural
     for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 1, -1):
         head = word[:length]
         share = lexicon.prefixes.get(head)
@@ -270,6 +280,24 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
             if form is not None:
                 return Analysis(head + ZWNJ + form, lexicon.shares.get("heh", 0.0))
         start = word.find("ه", start + 1)
+    return None
+
+
+def _after_ye(stem: str, suffix: str, lexicon: Lexicon) -> bool:
+    """Is ``suffix`` an ending after a word in "ی" (صندلی+ام), not a word in "یا" plus
+    an ending (دنیا+ی، دریا+م)?"""
+    return (suffix in AFTER_YE_SUFFIXES and stem[-1] == "ی" and stem in lexicon.words
+            and stem + "ا" not in lexicon.words)
+
+
+def _plural_of_new_stem(word: str, lexicon: Lexicon) -> Analysis | None:
+    """ساتراپها: a plural suffix after a stem that is no known word, nor a known word
+    plus a suffix; how often such rare words take the ZWNJ is the "plural" share."""
+    for suffix in PLURAL_SUFFIXES:
+        stem = word[: -len(suffix)]
+        if (word.endswith(suffix) and len(stem) >= MIN_NEW_STEM
+                and stem[-1] not in NON_LEFT_JOINING and _known(stem, lexicon) is None):
+            return Analysis(stem + ZWNJ + suffix, lexicon.shares.get("plural", 0.0))
     return None
 
 
@@ -375,9 +403,9 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
 
 
 def _word_strength(word: str, fixed: str, lexicon: Lexicon) -> int:
-    if word not in lexicon.standard:
+    if word not in lexicon.standard or fixed.rsplit(ZWNJ, 1)[-1] in ANY_SUFFIXES:
         return WEAK
-    return HABIT if fixed.rsplit(ZWNJ, 1)[-1] in ANY_SUFFIXES else STRONG
+    return STRONG
 
 
 def _indefinite_if_no_ezafe(word: str, fixed: str, pieces: list[str], i: int,
@@ -405,26 +433,26 @@ def _follow_habit(word_edits: list[tuple[int, int, str, int]],
                   written: int) -> list[tuple[int, int, str, int]]:
     """Keep the edits that fit how this writer types a half-space.
 
-    The STRONG and HABIT edits show the habit: a writer who types ZWNJs (``written``),
-    one who leaves them out (میشود) or one who types spaces (می شود). In an aware text
-    only STRONG edits are made. Otherwise WEAK edits of another habit than the writer's
-    are dropped: a space in a text with joined slips is a real space, and a word without
-    ZWNJ in a text that types spaces was meant that way.
+    The STRONG edits are slips nobody makes on purpose, so they show the habit: a
+    writer who types ZWNJs (``written``), one who leaves them out (میشود) or one who
+    types spaces (می شود). WEAK edits of another habit than the writer's are dropped:
+    a space in a text with joined slips is a real space, and a word without ZWNJ in a
+    text that types ZWNJ or spaces was meant that way.
     """
-    joined = sum(1 for edit in word_edits if edit[3] >= HABIT)
-    spaced = sum(1 for edit in gap_edits if edit[3] >= HABIT)
+    joined = sum(1 for edit in word_edits if edit[3] == STRONG)
+    spaced = sum(1 for edit in gap_edits if edit[3] == STRONG)
     if written and written >= AWARE_SHARE * (written + len(word_edits) + len(gap_edits)):
         keep_word, keep_gap = STRONG, STRONG
     elif joined > spaced:
-        keep_word, keep_gap = WEAK, HABIT
+        keep_word, keep_gap = WEAK, STRONG
     elif spaced > joined:
         keep_word, keep_gap = STRONG, WEAK
     elif joined:  # both habits seen: a careless writer
         keep_word, keep_gap = WEAK, WEAK
     elif len(gap_edits) > len(word_edits):  # no slip seen: the likelier habit
         keep_word, keep_gap = STRONG, WEAK
-    elif len(word_edits) > len(gap_edits):
-        keep_word, keep_gap = WEAK, HABIT
+    elif word_edits:  # as many joined words as spaced compounds
+        keep_word, keep_gap = WEAK, STRONG
     else:
         keep_word, keep_gap = WEAK, WEAK
     edits = [e for e in word_edits if e[3] >= keep_word]
