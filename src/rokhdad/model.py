@@ -146,7 +146,7 @@ class Qualifier(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
-    """A number or count found in the text: ``value`` is None for vague counts (ده‌ها)."""
+    """A number or count found in the text: ``value`` is None for vague counts (ده\u200cها)."""
 
     start: int
     end: int

@@ -205,7 +205,7 @@ def test_bad_export_arguments(incidents, tmp_path):
     (Filters(country="irq", type="assault"), {"Camp Taji", "Karbala airport"}),
     (Filters(country="Iraq", since=dt.date(2020, 3, 13), until=dt.date(2020, 3, 14)),
      {"Karbala airport", "Baghdad", "Jurf al-Sakhar"}),  # "March 2020" overlaps the range
-    (Filters(actor="کتائب حزب‌الله"), {"Jurf al-Sakhar"}),
+    (Filters(actor="کتائب حزب\u200cالله"), {"Jurf al-Sakhar"}),
     (Filters(actor="iran-backed"), {"Camp Taji"}),
     (Filters(place="التاجی"), {"Camp Taji"}),
     (Filters(place="baghdad"), {"Camp Taji", "Baghdad"}),  # admin1 Baghdad

@@ -377,7 +377,7 @@ def read_text(path: Path) -> str:
         raise GazetteerError(f"{path}: cannot read: {exc}") from exc
 
 
-# «نیروهای آمریکایی», «جنگنده‌های روسیه», «ارتش ترکیه»: a force noun and a country (or its
+# «نیروهای آمریکایی», «جنگنده\u200cهای روسیه», «ارتش ترکیه»: a force noun and a country (or its
 # adjective) name that country's military, unless the actor table knows the phrase.
 FORCE_NOUNS = ("نیروهای", "نیروی", "نظامیان", "سربازان", "جنگنده\u200cهای", "جنگنده",
                "هواپیماهای", "بالگردهای", "پهپادهای", "پهپاد", "ناوهای", "ارتش",

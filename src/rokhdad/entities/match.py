@@ -32,7 +32,7 @@ from rokhdad.text import chars
 log = logging.getLogger(__name__)
 
 # Working copy for matching: every non-letter (space, ZWNJ, punctuation, digit) becomes one
-# space, so "حزب‌الله" and "حزب الله" look alike and a key " name " only matches whole
+# space, so "حزب\u200cالله" and "حزب الله" look alike and a key " name " only matches whole
 # words; ئ becomes ی (اسرائیل / اسراییل). All replacements are one-to-one: offsets into
 # it are offsets into the normalised text.
 _NOT_LETTER = re.compile(r"[^\w ]|[\d_]")  # spaces are already spaces: fewer replacements
@@ -242,13 +242,13 @@ def find_candidates(key_text: str, matcher: Matcher) -> list[Candidate]:
     return found
 
 
-SUFFIXES = frozenset({"ها", "های", "ی", "ای", "هایی"})  # «استان‌های» is one word split by ZWNJ
+SUFFIXES = frozenset({"ها", "های", "ی", "ای", "هایی"})  # «استان\u200cهای» is one word split by ZWNJ
 
 
 def previous_word(key_text: str, start: int) -> str:
     """The word before ``start`` in the matching copy ('' at the start).
 
-    A plural or ezafe suffix written after a ZWNJ is joined back: «استان‌های» -> "استانهای".
+    A plural or ezafe suffix written after a ZWNJ is joined back: «استان\u200cهای» -> "استانهای".
     """
     end = start
     while end > 0 and key_text[end - 1] == " ":
@@ -387,12 +387,12 @@ OUTLET_BEFORE = frozenset(
     "خبرگزاری شبکه تلویزیون روزنامه سایت خبرنگار گزارش نوشته خبری تلویزیونی رسانه".split())
 OUTLET_AFTER = ("نیوز", "گزارش داد", "گزارش کرد", "گزارش می دهد", "نوشت", "اعلام کرد",
                 "به نقل از", "افزود")
-# «حمله آمریکا», «حملات هوایی ترکیه», «جنگنده‌های روسیه»: the country is the attacker.
+# «حمله آمریکا», «حملات هوایی ترکیه», «جنگنده\u200cهای روسیه»: the country is the attacker.
 _ATTACKER_BEFORE = re.compile(
     r"(?:^| )(?:حمله|حملات|تجاوز|بمباران|جنگنده ?(?:ها|های)?|هواپیماهای|بالگردهای|"
     r"پهپادهای|پهپاد|موشک ?های|ارتش|نیروهای|نظامیان|سربازان|ائتلاف)"
     r"(?: (?:هوایی|موشکی|پهپادی|زمینی|نظامی|جنگی|توپخانه ای|تروریستی|مرگبار))? $")
-# «آمریکا … به مواضع کتائب حزب‌الله حمله کرد»: an attack verb later in the same clause.
+# «آمریکا … به مواضع کتائب حزب\u200cالله حمله کرد»: an attack verb later in the same clause.
 _ATTACK_VERB = re.compile(
     r"(?:حمله|حملات|بمباران|موشک ?باران|گلوله ?باران|هدف|ترور)"
     r"(?: (?:هوایی|موشکی|پهپادی|قرار|را))* (?:کرد|کردند|کرده|نمود|نمودند|داد|دادند|داده)(?: |$)")

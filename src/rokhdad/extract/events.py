@@ -463,13 +463,13 @@ class Extractor:
                 continue
             if subject is None:
                 continue
-            # "یک منبع مطلع به سی‌ان‌ان گفت": the outlet joins the chain
+            # "یک منبع مطلع به سی\u200cان\u200cان گفت": the outlet joins the chain
             told = re.match(r"[\s\u200c]*به[\s\u200c]+", self.text[subject.norm_end:s])
             links = [subject]
             if told:
                 outlet = self.phrases.after(subject.norm_end + told.end(), s, max_skip=0)
                 if outlet is not None and not self.text[outlet.norm_end:s].strip():
-                    links.append(outlet)  # "یک منبع مطلع به سی‌ان‌ان گفت"
+                    links.append(outlet)  # "یک منبع مطلع به سی\u200cان\u200cان گفت"
             if chain and re.fullmatch(r"[\s\u200c\u060c,]*", self.text[chain[-1].norm_end:subject.norm_start]):
                 chain.extend(links)
             else:
@@ -532,7 +532,7 @@ class Extractor:
             if subject:
                 draft.targets.append(subject)
             inner = re.search(r"قرار[\s\u200c]", self.text[start:end])
-            if inner:  # "هدف گلوله‌باران هوایی و زمینی ترکیه قرار گرفتند": the attacker is named inside
+            if inner:  # "هدف گلوله\u200cباران هوایی و زمینی ترکیه قرار گرفتند": the attacker is named inside
                 agent = self.phrases.before(start + inner.start(), start)
                 if agent is not None and agent.kind in AGENT_KINDS:
                     draft.actors.append(agent)
@@ -615,7 +615,7 @@ class Extractor:
             c_start, c_end = self.clause_of(sentence, s)
             if cue.kind == "blame" and not ATTACK_WORD.search(self.text, max(sentence.norm_start, c_start - 40),
                                                               min(sentence.norm_end, c_end + 10)):
-                continue  # "از سوی ایران حمایت می‌شوند": not about an attack
+                continue  # "از سوی ایران حمایت می\u200cشوند": not about an attack
             if cue.kind == "denial":  # "عصائب اهل الحق دست داشتن در این حمله را تکذیب کرد"
                 who = self._subject(sentence, c_start, s) or self._subject(sentence, self.segment_of(sentence, s)[0], s)
             elif cue.who == "before":

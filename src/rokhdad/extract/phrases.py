@@ -1,7 +1,7 @@
 """Participant phrases: who acted, who was hit, who said it.
 
 A phrase is a table entity, or a descriptive noun phrase that starts at a head word
-from ``participants.yaml`` ("شبه‌نظامیان مورد حمایت ایران", "یک منبع مطلع") and runs
+from ``participants.yaml`` ("شبه\u200cنظامیان مورد حمایت ایران", "یک منبع مطلع") and runs
 until a stop word, punctuation or a verb. Positions are normalised offsets.
 """
 
@@ -53,7 +53,7 @@ class PhraseFinder:
         # token index -> (entity, token index after the entity)
         self.entity_at: dict[int, tuple[Entity, int, int]] = {}
         self.inside_entity: set[int] = set()
-        # tokens inside date expressions end a phrase ("مقام‌های امنیتی عراق جمعه شب")
+        # tokens inside date expressions end a phrase ("مقام\u200cهای امنیتی عراق جمعه شب")
         self.in_date: set[int] = set()
         for loc in ctx.dates:
             self.in_date.update(range(ctx.token_index_at(loc.norm_start), ctx.token_index_at(loc.norm_end)))
@@ -191,7 +191,7 @@ class PhraseFinder:
         starts = [i for i in range(first_allowed, last + 1) if self._starts(i) is not None]
         target_heads = [i for i in starts[1:] if self._starts(i)[1] == "target"]
         if target_heads and self._starts(starts[0])[1] != "target":
-            first_allowed = target_heads[0]  # "یگان‌های ارتش سوریه روستای «أم شعیفة» را": the object
+            first_allowed = target_heads[0]  # "یگان\u200cهای ارتش سوریه روستای «أم شعیفة» را": the object
         for i in range(first_allowed, last + 1):
             start = self._starts(i)
             if start is None:

@@ -42,7 +42,7 @@ HIJRI_MONTHS = {
     "ربیع الآخر": 4, "ربیع الاخر": 4, "جمادی الاول": 5, "جمادی الاولی": 5,
     "جمادی الثانی": 6, "جمادی الثانیه": 6, "جمادی الآخر": 6, "جمادی الاخری": 6,
     "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10, "ذی القعده": 11, "ذیقعده": 11,
-    "ذی الحجه": 12, "ذیحجه": 12, "ذی قعده": 11, "ذی حجه": 12,  # ZWNJ repair may write ذی‌قعده
+    "ذی الحجه": 12, "ذیحجه": 12, "ذی قعده": 11, "ذی حجه": 12,  # ZWNJ repair may write ذی\u200cقعده
 }
 # What a month name needs beside it before it counts as a date, by how ambiguous the
 # word is: one of the listed sets of "day" (a day number), "year", "month" ("ماه" before
