@@ -24,7 +24,7 @@ CLUSTERS = (  # (label, first day, last day, words the title or text must contai
     ("taji", "2020-03-11", "2020-03-15", ("تاجی",), 10),
     ("us-strikes-2020-03-13", "2020-03-13", "2020-03-14", ("حشد",), 8),
 )
-VARIETY = 10
+VARIETY = 19
 MAX_CHARS = 4000  # samples stay readable and the package small
 
 
