@@ -285,8 +285,6 @@ def freeze(extractor: Extractor, d: Draft) -> Event:
     if d.date is not None:
         mention = d.date.item
         date, precision = mention.value, mention.precision
-        if precision is Precision.WEEK:
-            precision = Precision.UNKNOWN if False else Precision.WEEK
         prov.append(Provenance("date", (_span(extractor, d.date.norm_start, d.date.norm_end),), mention.rule, 0.8))
 
     weapon = count = qualifier = None

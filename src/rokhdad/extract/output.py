@@ -30,7 +30,9 @@ def event_to_eval(event: Event, article: Article) -> dict[str, Any]:
                  "country": p.country if p else None}
     return {
         "id": event.id, "type": event.type.value, "mode": event.mode,
-        "date": event.date, "date_precision": event.date_precision.value,
+        # GUIDELINES.md knows day, month, year and unknown: a week ("هفته گذشته") is not a day
+        "date": None if event.date_precision.value == "week" else event.date,
+        "date_precision": "unknown" if event.date_precision.value == "week" else event.date_precision.value,
         "place": place,
         "actors": [_entity(p) for p in event.actors],
         "targets": [_entity(p) for p in event.targets],

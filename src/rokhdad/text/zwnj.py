@@ -31,9 +31,11 @@ AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "ای�
 # ... and the ones that also take a ZWNJ after a final "ی" (صندلی‌ام، ایرانی‌اند،
 # فضایی‌ای); not "ات" (ادبیات، جزئیات) nor "ایی".
 AFTER_YE_SUFFIXES = frozenset({"ای", "ام", "اش", "ایم", "اید", "اند"})
-# Plural suffixes, also added to stems the lexicon has never seen (ساتراپ‌ها).
+# Plural and comparative suffixes, also after stems the lexicon has never seen
+# (ساتراپ‌ها، دهشت‌بارترین), each class where rare words take its ZWNJ often enough.
 PLURAL_SUFFIXES = frozenset(s for s in ANY_SUFFIXES if s.startswith("ها"))
-MIN_NEW_STEM = 3  # letters in a stem the lexicon has not seen, before a plural
+NEW_STEM_SUFFIXES = {"plural": PLURAL_SUFFIXES, "comparative": frozenset({"تر", "ترین"})}
+MIN_NEW_STEM = 3  # letters in a stem the lexicon has not seen, before such a suffix
 # Suffixes that are never words of their own: after a space, the space is a typed
 # half-space (خانه ی، شیطان اند). Not "ای", which is also the vocative (ای خدا).
 LONE_SUFFIXES = ANY_SUFFIXES | AFTER_HEH_SUFFIXES - {"ای"} | {"ی"}
@@ -261,9 +263,9 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
                 form, share = found.form, min(share, found.share)
         if form is not None:
             return Analysis(form + _seam(form) + suffix, share)
-    plural = _plural_of_new_stem(word, lexicon)
-    if plural is not None:
-        return plural
+    found = _suffix_of_new_stem(word, lexicon)
+    if found is not None:
+        return found
     for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 1, -1):
         head = word[:length]
         share = lexicon.prefixes.get(head)
@@ -286,18 +288,20 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
 def _after_ye(stem: str, suffix: str, lexicon: Lexicon) -> bool:
     """Is ``suffix`` an ending after a word in "ی" (صندلی+ام), not a word in "یا" plus
     an ending (دنیا+ی، دریا+م)?"""
-    return (suffix in AFTER_YE_SUFFIXES and stem[-1] == "ی" and stem in lexicon.words
-            and stem + "ا" not in lexicon.words)
+    return (suffix in AFTER_YE_SUFFIXES and stem[-1] == "ی"
+            and _known(stem, lexicon) is not None and stem + "ا" not in lexicon.words)
 
 
-def _plural_of_new_stem(word: str, lexicon: Lexicon) -> Analysis | None:
-    """ساتراپها: a plural suffix after a stem that is no known word, nor a known word
-    plus a suffix; how often such rare words take the ZWNJ is the "plural" share."""
-    for suffix in PLURAL_SUFFIXES:
-        stem = word[: -len(suffix)]
-        if (word.endswith(suffix) and len(stem) >= MIN_NEW_STEM
-                and stem[-1] not in NON_LEFT_JOINING and _known(stem, lexicon) is None):
-            return Analysis(stem + ZWNJ + suffix, lexicon.shares.get("plural", 0.0))
+def _suffix_of_new_stem(word: str, lexicon: Lexicon) -> Analysis | None:
+    """ساتراپها: a plural or comparative suffix after a stem that is no known word, nor
+    a known word plus a suffix; how often rare words take the ZWNJ there is the share
+    of the suffix class ("plural", "comparative")."""
+    for name, suffixes in NEW_STEM_SUFFIXES.items():
+        for suffix in suffixes:
+            stem = word[: -len(suffix)]
+            if (word.endswith(suffix) and len(stem) >= MIN_NEW_STEM
+                    and stem[-1] not in NON_LEFT_JOINING and _known(stem, lexicon) is None):
+                return Analysis(stem + ZWNJ + suffix, lexicon.shares.get(name, 0.0))
     return None
 
 
