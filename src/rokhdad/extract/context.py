@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from rokhdad.model import Article, DateMention, Entity, Quantity, Sentence, Token
+from rokhdad.model import Article, Entity, Sentence, Token
 from rokhdad.resolve.dates import find_dates
 from rokhdad.resolve.numbers import find_quantities
 from rokhdad.text.normalize import Normalized, normalize

@@ -8,17 +8,15 @@ never merge across different specific places or opposite sides (a retaliation).
 from __future__ import annotations
 
 import hashlib
-import re
 
 from rokhdad.extract import lexicon
-from rokhdad.extract.context import Located
 from rokhdad.extract.events import PLACE_RANK, Draft, Extractor
 from rokhdad.extract.participants import merge_participants, name_key
 from rokhdad.extract.phrases import Phrase
 from rokhdad.extract.taxonomy import CIVILIANS, classify
 from rokhdad.model import (
     Attribution, EntityKind, Event, EventPlace, EventType, Modality, Participant, Precision,
-    Provenance, Qualifier, Span,
+    Provenance, Span,
 )
 
 CIVILIAN_WORDS = lexicon.pattern("civilian")
