@@ -7,6 +7,7 @@ are ASCII) and maps every token and sentence back to the original characters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rokhdad.model import Sentence, Token, TokenKind
@@ -22,6 +23,7 @@ _TOKEN = re.compile(
     r"|(?P<symbol>[^\s])"
 )
 
+_NEWLINES = re.compile("\n")
 _KINDS = {"word": TokenKind.WORD, "number": TokenKind.NUMBER,
           "punct": TokenKind.PUNCT, "symbol": TokenKind.SYMBOL}
 
@@ -89,25 +91,35 @@ def _is_list_number(text: str, start: int, token: Token) -> bool:
 
 def split_sentences(normalized: Normalized, tokens: tuple[Token, ...],
                     spans: tuple[tuple[int, int], ...]) -> tuple[Sentence, ...]:
-    """Group tokens into sentences: at sentence-final marks (with closing quotes) and newlines."""
+    """Group tokens into sentences: at sentence-final marks (with closing quotes) and newlines.
+
+    Only the candidate places are visited (final marks and line breaks), not every token.
+    """
     text = normalized.text
+    n = len(tokens)
+    if not n:
+        return ()
+    starts = [a for a, _ in spans]
+    # a line break between tokens i and i+1 closes the sentence at i
+    breaks = {bisect_left(starts, m.start()) - 1 for m in _NEWLINES.finditer(text)}
+    candidates = sorted(breaks | {i for i, t in enumerate(tokens) if t.norm in SENTENCE_END})
     sentences: list[Sentence] = []
     first = 0
-    n = len(tokens)
-    i = 0
-    while i < n:
-        close = False
-        if _ends_sentence(text, tokens, spans, i):
-            while i + 1 < n and (tokens[i + 1].norm in SENTENCE_END or tokens[i + 1].norm in CLOSERS) \
-                    and spans[i + 1][0] - spans[i][1] <= 1:
-                i += 1
-            close = True
-        elif i + 1 < n and "\n" in text[spans[i][1] : spans[i + 1][0]]:
-            close = True
-        if close or i == n - 1:
-            sentences.append(Sentence(tokens[first].start, tokens[i].end, first, i + 1))
-            first = i + 1
-        i += 1
+    for i in candidates:
+        if i < first or i >= n:
+            continue
+        if i not in breaks or tokens[i].norm in SENTENCE_END:
+            if tokens[i].norm in SENTENCE_END and not _ends_sentence(text, tokens, spans, i):
+                if i not in breaks:
+                    continue
+            else:
+                while i + 1 < n and (tokens[i + 1].norm in SENTENCE_END or tokens[i + 1].norm in CLOSERS) \
+                        and spans[i + 1][0] - spans[i][1] <= 1:
+                    i += 1
+        sentences.append(Sentence(tokens[first].start, tokens[i].end, first, i + 1))
+        first = i + 1
+    if first < n:
+        sentences.append(Sentence(tokens[first].start, tokens[n - 1].end, first, n))
     return tuple(sentences)
 
 
