@@ -137,6 +137,11 @@ def load_clusters(path: Path) -> dict[str, tuple[str, ...]]:
     return clusters
 
 
+# Sentence-edge neighbours: "BOS"/"EOS" as the next word's view of them, nothing two away.
+_LEFT = ("", "", [], ["BOS"], [], [], [])
+_RIGHT = ("", "", [], [], ["EOS"], [], [])
+
+
 class Featurizer:
     """Feature strings for every token of a sentence; per-word parts are computed once and cached.
 
@@ -217,7 +222,7 @@ class Featurizer:
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         """One list of feature strings per token of ``words``."""
         cache = self._cache
-        infos = []
+        infos = [_LEFT, _LEFT]
         for word in words:
             info = cache.get(word)
             if info is None:
@@ -227,34 +232,23 @@ class Featurizer:
                         cache.clear()
                     cache[word] = info
             infos.append(info)
-        n = len(infos)
+        infos += (_RIGHT, _RIGHT)
         known = self.known
         rows: list[list[str]] = []
-        for i, info in enumerate(infos):
-            row = list(info[2])
-            if i:
-                prev = infos[i - 1]
-                row += prev[3]
+        for i in range(2, len(infos) - 2):
+            prev, info, nxt = infos[i - 1], infos[i], infos[i + 1]
+            row = info[2] + prev[3] + infos[i - 2][5] + nxt[4] + infos[i + 2][6]
+            if prev is not _LEFT:
                 pair = "bg:" + prev[0] + "|" + info[0]
                 if known is None or pair in known:
                     row.append(pair)
-                if i > 1:
-                    row += infos[i - 2][5]
-            else:
-                row.append("BOS")
-            if i + 1 < n:
-                nxt = infos[i + 1]
-                row += nxt[4]
+            if nxt is not _RIGHT:
                 pair = "fg:" + info[0] + "|" + nxt[0]
                 if known is None or pair in known:
                     row.append(pair)
-                if i + 2 < n:
-                    row += infos[i + 2][6]
-            else:
-                row.append("EOS")
             rows.append(row)
-        keys = [info[1] for info in infos]
-        for start, end, mask in self.lexicon.spans(keys):
+        n = len(rows)
+        for start, end, mask in self.lexicon.spans([info[1] for info in infos[2:-2]]):
             for bit, kind in enumerate(SPAN_TYPES):
                 if mask >> bit & 1:
                     if end - start == 1:

@@ -81,6 +81,8 @@ class Extractor(PlaceRules, RoleRules):
         self.builder = ParticipantBuilder(ctx)
         self.article_blames: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = []
         self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        self._all_triggers: tuple[list[int], list[tuple[int, int, Trigger]]] | None = None
+        self._sentence_triggers: dict[int, list[tuple[int, int, Trigger]]] = {}
 
     # --- cues --------------------------------------------------------------
     def _hits(self, key: str, regex: re.Pattern[str]) -> tuple[list[int], list[tuple[int, int]]]:
@@ -152,11 +154,25 @@ class Extractor(PlaceRules, RoleRules):
         return self._piece(CLAUSE_BREAK, sentence, position)
 
     # --- triggers ----------------------------------------------------------
+    def _trigger_hits(self) -> tuple[list[int], list[tuple[int, int, Trigger]]]:
+        """Every trigger match of the article, by start (computed once, sliced per sentence)."""
+        if self._all_triggers is None:
+            hits = sorted(((s, e, trig) for trig in self.rules.triggers
+                           for s, e in self._hits_bounded(trig.id, trig.regex)[1]), key=lambda x: x[0])
+            self._all_triggers = ([h[0] for h in hits], hits)
+        return self._all_triggers
+
     def triggers_in(self, sentence: SentenceView) -> list[tuple[int, int, Trigger]]:
+        cached = self._sentence_triggers.get(sentence.index)
+        if cached is not None:
+            return cached
+        starts, hits = self._trigger_hits()
+        i = bisect.bisect_left(starts, sentence.norm_start)
         found = []
-        for trig in self.rules.triggers:
-            for s, e in self._in_range(trig.id, trig.regex, sentence.norm_start, sentence.norm_end):
-                found.append((s, e, trig))
+        while i < len(hits) and hits[i][0] < sentence.norm_end:
+            if hits[i][1] <= sentence.norm_end:
+                found.append(hits[i])
+            i += 1
         # find, then choose: longest first, no overlaps; strong beats weak at equal length
         found.sort(key=lambda x: (x[0] - x[1], not x[2].strong, x[2].mode is None, x[0]))
         taken: list[tuple[int, int]] = []
@@ -168,7 +184,9 @@ class Extractor(PlaceRules, RoleRules):
                 continue
             taken.append((s, e))
             kept.append((s, e, trig))
-        return sorted(kept, key=lambda x: x[0])
+        kept.sort(key=lambda x: x[0])
+        self._sentence_triggers[sentence.index] = kept
+        return kept
 
     def _inside_name(self, start: int, end: int) -> bool:
         for loc in self.ctx.entities:
