@@ -41,7 +41,7 @@ from rokhdad.text.zwnj import (
     MIN_HEH_TAIL,
     MIN_NEW_STEM,
     MIN_STEM,
-    PLURAL_SUFFIXES,
+    NEW_STEM_SUFFIXES,
     VERB_ENDINGS,
     VERB_PREFIX,
     VERB_SHAPE,
@@ -73,7 +73,11 @@ SLIP_MIN_SHARE = 0.95       # ... when at least this share of them has the ZWNJ
 PRIOR_WEIGHT = 1.5
 CARELESS_WEIGHT = 0.25      # a plain use in a careless document counts this much
 NEUTRAL_SHARE = 0.5         # prior for a ZWNJ form no affix rule explains
-VERB_MIN_COUNT = 2          # uses of "می‌X" before X counts as a verb body
+# A word used this often in careful documents is judged by its uses there: ZWNJ and plain
+# uses elsewhere count CARELESS_WEIGHT each, as otherwise careless plain uses are
+# discounted but careless ZWNJ uses are not (اینها).
+CAREFUL_ENOUGH = 20
+VERB_MIN_COUNT = 2          # uses of "می\u200cX" before X counts as a verb body
 NAME_WEIGHT = 2             # gazetteer names count as this many plain uses
 # "Standard" spellings are fixed even in text that already uses ZWNJ (see zwnj.repair):
 # forms almost nobody writes plain in careful documents.
@@ -84,17 +88,19 @@ STANDARD_MIN_SHARE = 0.9
 KNOWN_MIN_COUNT = 2
 
 # The dictionary (hazm's word list) says how a word is spelt; the corpora say how it is
-# used. Where the dictionary spells a word with ZWNJ and lists no plain spelling of it,
-# the ZWNJ spelling wins when at least this share of its corpus uses has the ZWNJ (the
-# rest are the usual slips and the news habit of "بزرگترین"), or when it is too rare
-# in the corpora to judge.
+# used. Where the dictionary prefers the ZWNJ spelling, it wins when at least this share
+# of the word's corpus uses have the ZWNJ, or when the word is too rare in the corpora
+# to judge; where it prefers the plain one, the ZWNJ spelling needs 1 - this share.
+# Lower shares (0.2, 0.35) let the dictionary overrule news usage (همزمان، پنجشنبه) and
+# did worse on held-out news (see --holdout).
 DICT_MIN_SHARE = 0.5
 DICT_MAX_UNSEEN = 3           # uses; fewer and the dictionary alone decides
-# ... and the same for a pair of words that the dictionary writes as one word
-# (پاک‌کن): glued when at least this share of its corpus uses are glued. Higher than
-# for words: pairs of function words (به طور، آن که) are written both ways by careful
-# writers, and a space is never a slip the way "میشود" is.
-DICT_PAIR_MIN_SHARE = 0.5
+# A pair of words that the dictionary writes as one word (پاک\u200cکن) is glued only when
+# the corpora have not seen it (fewer than DICT_MAX_UNSEEN uses): pairs of function words
+# (به طور، آن که) are written both ways by careful writers, and there usage decides.
+# Determiners and quantifiers make phrases with nouns (این گونه، آن قدر، هیچ کس) that
+# are as standard written apart as together: a space after them is no slip to repair.
+FREE_HEADS = frozenset({"این", "آن", "همین", "همان", "هیچ", "چنین", "چنان", "هر", "یک", "چند"})
 HAZM_VERSION = "0.10.0"       # the word list read from the hazm wheel
 HOLDOUT_BUCKETS = 10          # --holdout keeps news articles with crc32(id) % 10 == 0
 
@@ -198,6 +204,7 @@ class Counts:
     def __init__(self) -> None:
         self.words: collections.Counter[str] = collections.Counter()       # any doc, canonical
         self.zwnj_forms: collections.Counter[str] = collections.Counter()  # any doc, canonical
+        self.careful_zwnj: collections.Counter[str] = collections.Counter()  # careful docs, key
         self.seams: collections.Counter[tuple[str, str]] = collections.Counter()  # a|b at a ZWNJ
         self.plain: collections.Counter[str] = collections.Counter()       # careful docs
         self.pairs: collections.Counter[tuple[str, str]] = collections.Counter()  # careful docs
@@ -233,6 +240,8 @@ def count(docs: list[tuple[str, list[list[str]]]]) -> Counts:
                     continue
                 if ZWNJ not in word:
                     counts.plain[word] += 1
+                else:
+                    counts.careful_zwnj[word.replace(ZWNJ, "")] += 1
                 if i + 1 < len(run) and ZWNJ not in raw and ZWNJ not in run[i + 1]:
                     counts.pairs[raw, run[i + 1]] += 1
     log.info("careful documents: %d of %d", careful, len(docs))
@@ -296,8 +305,8 @@ class Dictionary:
         return "" if n < self.plain[key] else None
 
     def pairs(self) -> Iterator[tuple[str, str]]:
-        """Neighbouring parts of the ZWNJ spellings it prefers (پاک‌کن: پاک, کن), also
-        where the ZWNJ is invisible (آزاد‌سازی): written apart, they are one word."""
+        """Neighbouring parts of the ZWNJ spellings it prefers (پاک\u200cکن: پاک, کن), also
+        where the ZWNJ is invisible (آزاد\u200cسازی): written apart, they are one word."""
         for key, (form, _) in self.zwnj.items():
             if self.spelling(key):
                 parts = form.split(ZWNJ)
@@ -307,8 +316,10 @@ class Dictionary:
 def read_hazm(wheel: Path) -> Dictionary:
     """hazm's ``data/words.dat`` ("word<TAB>frequency<TAB>tags"), read from the wheel.
 
-    Plain entries without tags ("کتابها 0 0") are bare spellings the hazm normaliser
-    keeps whole, not dictionary words: only tagged plain entries count as evidence.
+    Only entries with part-of-speech tags are read: the untagged ones ("کتابها 0 0",
+    "صنعت\u200cنفت 0 0") are bare spellings added for the hazm normaliser and tokenizer,
+    some of them apparently taken from treebank text (the benchmark's kind), not
+    dictionary words.
     """
     with zipfile.ZipFile(wheel) as archive:
         text = archive.read("hazm/data/words.dat").decode("utf-8")
@@ -316,7 +327,7 @@ def read_hazm(wheel: Path) -> Dictionary:
     plain: dict[str, int] = {}
     for line in text.splitlines():
         word, frequency, tags = line.split("\t")
-        if tags == "0" and ZWNJ not in word:
+        if tags == "0":
             continue
         word = _normalize(word).strip(ZWNJ)
         if not WORD.fullmatch(word):
@@ -353,7 +364,7 @@ def affix_shares(counts: Counts, known: set[str]) -> tuple[dict[str, float], dic
             after[b].add(a)
         if b in known:
             before[a].add(b)
-    # one-letter parts are mostly names cut at an odd ZWNJ (چوک‌ا)
+    # one-letter parts are mostly names cut at an odd ZWNJ (چوک\u200cا)
     suffixes = {b for b, heads in after.items() if len(heads) >= AFFIX_MIN_TYPES and len(b) >= 2}
     suffixes |= ANY_SUFFIXES | AFTER_HEH_SUFFIXES
     prefixes = {a for a, tails in before.items() if len(tails) >= AFFIX_MIN_TYPES
@@ -388,7 +399,7 @@ def bound_parts(counts: Counts) -> tuple[set[str], set[str]]:
     after_types: collections.Counter[str] = collections.Counter()
     before_types: collections.Counter[str] = collections.Counter()
     for (a, b), n in counts.seams.items():
-        if VERB_PREFIX.fullmatch(a) is None:  # می‌آید says nothing about آید alone
+        if VERB_PREFIX.fullmatch(a) is None:  # می\u200cآید says nothing about آید alone
             after[b] += n
             after_types[b] += 1
         before[a] += n
@@ -434,6 +445,9 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
         careful = counts.plain.get(key, 0)
         careless = counts.words.get(key, 0) - careful
         p = careful + CARELESS_WEIGHT * careless + NAME_WEIGHT * names.get(key, 0)
+        careful_z = counts.careful_zwnj.get(key, 0)
+        if careful + careful_z >= CAREFUL_ENOUGH:  # ZWNJ uses discounted like plain ones
+            z = careful_z + CARELESS_WEIGHT * (z - careful_z)
         said = dictionary.spelling(key)
         if said:  # the dictionary writes it with a ZWNJ
             form = best[key][1] if z and said not in counts.zwnj_forms else said
@@ -465,15 +479,14 @@ def choose_glue(counts: Counts, lexicon: Lexicon,
     """Pairs to glue although no rule says so, and pairs the rules must keep apart."""
     glue: set[str] = set()
     for (a, b), n in counts.seams.items():
-        if len(a) < 2 or len(b) < 2 or glues(a, b, lexicon):
+        if len(a) < 2 or len(b) < 2 or a in FREE_HEADS or glues(a, b, lexicon):
             continue
         if n >= GLUE_MIN_COUNT and n >= GLUE_MIN_RATIO * counts.pairs.get((a, b), 0):
             glue.add(f"{a} {b}")
     for a, b in dictionary.pairs():
-        if len(a) < 2 or len(b) < 2 or glues(a, b, lexicon):
+        if len(a) < 2 or len(b) < 2 or a in FREE_HEADS or glues(a, b, lexicon):
             continue
-        n, apart_n = counts.seams.get((a, b), 0), counts.pairs.get((a, b), 0)
-        if n + apart_n < DICT_MAX_UNSEEN or n >= DICT_PAIR_MIN_SHARE * (n + apart_n):
+        if counts.seams.get((a, b), 0) + counts.pairs.get((a, b), 0) < DICT_MAX_UNSEEN:
             glue.add(f"{a} {b}")
     apart: set[str] = set()
     for (a, b), n in counts.pairs.items():
@@ -512,7 +525,7 @@ def verb_share(counts: Counts) -> float:
 
 def ye_share(counts: Counts, known: set[str]) -> float:
     """Share of known words in "ی" written with a ZWNJ before a personal ending or the
-    indefinite "ای" (صندلی‌ام), rather than glued on (صندلیام)."""
+    indefinite "ای" (صندلی\u200cام), rather than glued on (صندلیام)."""
     zwnj = sum(1 for a, b in counts.seams
                if a[-1] == "ی" and b in AFTER_YE_SUFFIXES and a in known)
     glued = sum(1 for word in counts.plain for b in AFTER_YE_SUFFIXES
@@ -521,14 +534,15 @@ def ye_share(counts: Counts, known: set[str]) -> float:
     return round(zwnj / max(zwnj + glued, 1), 3)
 
 
-def plural_share(counts: Counts, known: set[str]) -> float:
-    """Share of rare plurals of stems that are no known word written with the ZWNJ."""
+def new_stem_share(counts: Counts, known: set[str], suffixes: frozenset[str]) -> float:
+    """Share of rare words made of a stem that is no known word and one of ``suffixes``
+    (ساتراپ\u200cها) written with the ZWNJ."""
     zwnj = glued = 0
     for word, n in counts.words.items():
         key = word.replace(ZWNJ, "")
         if n > 2:
             continue
-        for suffix in PLURAL_SUFFIXES:
+        for suffix in suffixes:
             stem = key[: -len(suffix)]
             if (key.endswith(suffix) and len(stem) >= MIN_NEW_STEM
                     and stem[-1] not in NON_LEFT_JOINING and stem not in known):
@@ -577,7 +591,9 @@ def build(counts: Counts, names: collections.Counter[str],
     bound_after, bound_before = bound_parts(counts)
     verbs = verb_stems(b for b, n in counts.verb_bodies.items() if n >= VERB_MIN_COUNT)
     shares = {"verb": verb_share(counts), "heh": heh_share(counts, known),
-              "ye": ye_share(counts, known), "plural": plural_share(counts, known)}
+              "ye": ye_share(counts, known)}
+    shares |= {name: new_stem_share(counts, known, suffixes)
+               for name, suffixes in NEW_STEM_SUFFIXES.items()}
     lexicon = Lexicon.empty(words=frozenset(known), verbs=frozenset(verbs), suffixes=suffixes,
                             prefixes=prefixes, shares=shares, bound_after=frozenset(bound_after),
                             bound_before=frozenset(bound_before))

@@ -34,6 +34,9 @@ def z(text: str) -> str:
         ("کردهاند", "کرده|اند"),
         ("در بیانیهای گفته است", "در بیانیه|ای گفته است"),
         ("هستهای", "هسته|ای"),
+        ("صندلیام را آوردم", "صندلی|ام را آوردم"),  # personal ending after a final ی
+        ("ایرانیاند", "ایرانی|اند"),
+        ("ساتراپها آمدند", "ساتراپ|ها آمدند"),      # plural of a word the lexicon lacks
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:
@@ -65,6 +68,8 @@ def test_spaced_half_spaces_become_zwnj(raw: str, expected: str) -> None:
         "این کتاب را خواندم",
         "در ماه می گذشته",                      # the month, not the verb prefix
         "ای میل",
+        "دنیای ما", "دریای خزر",                 # دنیا+ی, not دنی+ای
+        "این گونه نیست", "آن قدر خوب بود",       # determiner + noun: apart is standard too
         z("او می|گوید که کتاب|ها را خوانده است"),
         z("جامعه بین|المللی و شبه|نظامیان"),
     ],
@@ -78,6 +83,13 @@ def test_text_that_writes_zwnj_keeps_its_style() -> None:
     text = z("مهمترین خبر می|گویند که کتاب|ها و نشریه|ها میشود")
     assert normalize(text).text == z("مهمترین خبر می|گویند که کتاب|ها و نشریه|ها می|شود")
     assert normalize("مهمترین خبر").text == z("مهم|ترین خبر")  # no ZWNJ anywhere: repaired
+
+
+def test_joined_plural_is_a_style_for_a_writer_who_types_zwnj() -> None:
+    # "سالها" is nearly always written with a ZWNJ, but the Academy allows it joined
+    text = z("هنوز آن لحظه|ها، پس از سالها، رهایم نمی|کند")
+    assert normalize(text).text == text
+    assert normalize("پس از سالها").text == z("پس از سال|ها")
 
 
 ORIGINAL = ("جان کربی گفت شبهنظامیان به پایگاههای ائتلاف بینالمللی حمله کردهاند"
@@ -155,10 +167,11 @@ def _read_shipped() -> str:
 
 
 TOY = zwnj.Lexicon.empty(
-    words=frozenset({"پایگاه", "کتاب", "واژه", "نامه", "میلیارد"}),
+    words=frozenset({"پایگاه", "کتاب", "واژه", "نامه", "میلیارد", "صندلی", "دنیا", "دنی",
+                     "انتها"}),
     verbs=frozenset({"گوی", "خوان"}),
-    suffixes={"ها": 0.85, "های": 0.8, "ای": 0.7, "ایم": 0.9, "اند": 0.9},
-    shares={"verb": 0.87, "heh": 0.8},
+    suffixes={"ها": 0.85, "های": 0.8, "ای": 0.7, "ام": 0.9, "ایم": 0.9, "اند": 0.9},
+    shares={"verb": 0.87, "heh": 0.8, "ye": 0.95, "plural": 0.9, "comparative": 0.4},
 )
 
 
@@ -172,11 +185,21 @@ TOY = zwnj.Lexicon.empty(
         ("رنجیدهایم", "رنجیده|ایم"),  # perfect: participle + person ending
         ("میلیاردها", "میلیاردها"),  # a known word that starts with می, and after د no ZWNJ
         ("تلویزیون", None),          # nothing to split
+        ("صندلیام", "صندلی|ام"),     # personal ending after a known word in ی
+        ("دنیای", None),             # دنیا+ی: no ending after دنی
+        ("ساتراپها", "ساتراپ|ها"),   # plural of an unseen stem ("plural" share)
     ],
 )
 def test_affix_rules_on_unknown_words(word: str, expected: str | None) -> None:
     found = zwnj.analyse(word, TOY)
     assert (found.form if found else None) == (z(expected) if expected else None)
+
+
+def test_unseen_stem_rules_follow_their_share() -> None:
+    # a comparative after an unseen stem is found, but its share is too low to adopt
+    assert zwnj.analyse("سبعانهترین", TOY).form == z("سبعانه|ترین")
+    assert zwnj.repair_word("سبعانهترین", TOY) == "سبعانهترین"
+    assert zwnj.repair_word("انتها", TOY) == "انتها"  # a known word is never split
 
 
 def test_gap_rules() -> None:

@@ -26,13 +26,13 @@ ANY_SUFFIXES = frozenset({
     "ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان",
     "تر", "ترین",
 })
-# Suffixes that take a ZWNJ only after a silent final "ه" (کرده‌اند، خانه‌ای، هسته‌ای).
+# Suffixes that take a ZWNJ only after a silent final "ه" (کرده\u200cاند، خانه\u200cای، هسته\u200cای).
 AFTER_HEH_SUFFIXES = frozenset({"ای", "ام", "ات", "اش", "ایم", "اید", "اند", "ایی"})
-# ... and the ones that also take a ZWNJ after a final "ی" (صندلی‌ام، ایرانی‌اند،
-# فضایی‌ای); not "ات" (ادبیات، جزئیات) nor "ایی".
+# ... and the ones that also take a ZWNJ after a final "ی" (صندلی\u200cام، ایرانی\u200cاند،
+# فضایی\u200cای); not "ات" (ادبیات، جزئیات) nor "ایی".
 AFTER_YE_SUFFIXES = frozenset({"ای", "ام", "اش", "ایم", "اید", "اند"})
 # Plural and comparative suffixes, also after stems the lexicon has never seen
-# (ساتراپ‌ها، دهشت‌بارترین), each class where rare words take its ZWNJ often enough.
+# (ساتراپ\u200cها، دهشت\u200cبارترین), each class where rare words take its ZWNJ often enough.
 PLURAL_SUFFIXES = frozenset(s for s in ANY_SUFFIXES if s.startswith("ها"))
 NEW_STEM_SUFFIXES = {"plural": PLURAL_SUFFIXES, "comparative": frozenset({"تر", "ترین"})}
 MIN_NEW_STEM = 3  # letters in a stem the lexicon has not seen, before such a suffix
@@ -53,7 +53,7 @@ MIN_STEM_BEFORE = {"تر": 3, "ترین": 3} | dict.fromkeys(AFTER_HEH_SUFFIXES,
 MIN_HEH_HEAD = 3  # letters in the left part of a compound split after "ه" (not به، که، نه)
 MIN_HEH_TAIL = 3  # ... and in the right part (not برنه+یم)
 MIN_KNOWN_PREFIX = 4  # a known word this long at the start of "می..." is not a verb prefix
-# Person endings of the perfect (رفته‌ام، رفته‌اند) after a past participle (…ده، …ته).
+# Person endings of the perfect (رفته\u200cام، رفته\u200cاند) after a past participle (…ده، …ته).
 PERFECT_ENDINGS = frozenset({"ام", "ای", "ایم", "اید", "اند"})
 _PARTICIPLE = re.compile(r".{2,}[دت]ه")
 _PERFECT = re.compile(r".{2,}[دت](ه(?:ام|ای|ایم|اید|اند))")
@@ -347,7 +347,7 @@ def glues(a: str, b: str, lexicon: Lexicon) -> bool:
 def _glue_strength(a: str, b: str, lexicon: Lexicon) -> int:
     """STRONG: an affix nobody writes apart on purpose (می ..., ... ها); WEAK: a usual
     compound or a bound part (بین المللی، ... سازی); 0: two words."""
-    if b in VERB_PREFIXES:  # سر می‌زند: only a preverb joins می (برمی)
+    if b in VERB_PREFIXES:  # سر می\u200cزند: only a preverb joins می (برمی)
         return WEAK if a + b in VERB_PREFIXES and (a, b) in lexicon.glue else 0
     if a in VERB_PREFIXES:
         if (a, b) in lexicon.apart or not _verb_body(b, lexicon) and b in lexicon.words:
@@ -414,8 +414,8 @@ def _word_strength(word: str, fixed: str, lexicon: Lexicon) -> int:
 
 def _indefinite_if_no_ezafe(word: str, fixed: str, pieces: list[str], i: int,
                             lexicon: Lexicon) -> str:
-    """زمینهای: "زمین‌های" needs a word after its ezafe; before "که", "را" or a full
-    stop it is "زمینه‌ای", when "زمینه" is a word too."""
+    """زمینهای: "زمین\u200cهای" needs a word after its ezafe; before "که", "را" or a full
+    stop it is "زمینه\u200cای", when "زمینه" is a word too."""
     after = pieces[i + 1].lstrip(" ")
     ends = i + 2 >= len(pieces) or after[:1] in _CLAUSE_END  # the text, clause or line ends
     if not ends and (after or pieces[i + 2] not in NO_EZAFE_AFTER):
