@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ner"
 MODEL_FILE = "model.crfsuite"
 CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
-LEXICON_FILE = "lexicon.tsv.gz"    # type, then the entry's token keys joined by spaces
+LEXICON_FILE = "lexicon.txt.gz"    # sections of names, see load_lexicon
 CONFIG_FILE = "config.json"        # featurizer settings the model was trained with
 ATTRIBUTES_FILE = "attributes.txt.gz"  # the model's attributes (features with a weight)
 
@@ -103,27 +103,36 @@ class Lexicon:
 
 
 def load_lexicon(path: Path) -> Lexicon:
-    """Read a lexicon file written by the training script (``type<TAB>key key …`` lines)."""
+    """Read a lexicon file written by the training script.
+
+    The file is sections: a ``<TAB>KIND`` line, then one entry per line (token keys joined
+    by spaces). Entries never hold a tab, so splitting on tabs finds the sections.
+    """
     span_bits = {t: 1 << n for n, t in enumerate(SPAN_TYPES)}
     words: dict[str, str] = {}
     entries: dict[int, int] = {}
-    lengths: dict[str, set[int]] = {}
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            kind, _, name = line.rstrip("\n").partition("\t")
-            if kind in span_bits:
-                keys = name.split(" ")
+    length_bits: dict[str, int] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        text = f.read()
+    for section in text.split("\t")[1:]:
+        kind, *names = section.rstrip("\n").split("\n")
+        if kind in span_bits:
+            bit = span_bits[kind]
+            for name in names:
                 h = hash(name)
-                entries[h] = entries.get(h, 0) | span_bits[kind]
-                lengths.setdefault(keys[0], set()).add(len(keys))
-            elif kind in WORD_TYPES:
-                words[name] = words.get(name, "") + kind.lower()
-            else:
-                raise ConfigError(f"{path} line {number}: unknown lexicon type {kind!r} "
-                                  f"(expected one of {', '.join(SPAN_TYPES + WORD_TYPES)})")
-    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-    compact = {k: shared.setdefault(t := tuple(sorted(v, reverse=True)), t) for k, v in lengths.items()}
-    return Lexicon(words, entries, compact)
+                entries[h] = entries.get(h, 0) | bit
+                first = name.partition(" ")[0]
+                length_bits[first] = length_bits.get(first, 0) | 1 << (name.count(" ") + 1)
+        elif kind in WORD_TYPES:
+            flag = kind.lower()
+            for name in names:
+                words[name] = words.get(name, "") + flag
+        else:
+            raise ConfigError(f"{path}: unknown lexicon section {kind!r} "
+                              f"(expected one of {', '.join(SPAN_TYPES + WORD_TYPES)})")
+    longest_first = {m: tuple(n for n in range(m.bit_length() - 1, 0, -1) if m >> n & 1)
+                     for m in set(length_bits.values())}
+    return Lexicon(words, entries, {k: longest_first[m] for k, m in length_bits.items()})
 
 
 def load_clusters(path: Path) -> dict[str, tuple[str, ...]]:

@@ -228,7 +228,9 @@ class RoleRules:
                 who = self._subject(sentence, c_start, s) or self._subject(sentence, self.segment_of(sentence, s)[0], s)
             elif cue.who == "before":
                 floor = max(sentence.norm_start, c_start - 80)
-                who = self.before_skipping_places(s, floor)
+                obj = re.search(r"(?<![\w\u200c])را[\s\u200c]+$", self.text[max(floor, s - 5):s])
+                cut = s - len(obj.group()) if obj else s  # "ایران را عامل حمله … دانست"
+                who = self.before_skipping_places(cut, floor)
                 if who is None:
                     who = self._subject(sentence, c_start, s)
             else:
