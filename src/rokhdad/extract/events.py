@@ -30,6 +30,7 @@ from rokhdad.extract.patterns import (
     CLAUSE_BREAK,
     COUNT_GAP,
     PLACE_RANK,
+    ONE_OF,
 )
 from rokhdad.extract.places import PlaceRules
 from rokhdad.extract.roles import RoleRules
@@ -263,6 +264,7 @@ class Extractor(PlaceRules, RoleRules):
         quantities = self.ctx.within(self.ctx.quantities, start, end)
         floor = start
         for ws, we, cue in words:
+            floor_before = floor
             window = [q for q in quantities if floor <= q.norm_start and q.norm_end <= ws
                       and not UNIT_BEFORE.search(self.text, max(0, q.norm_start - 12), q.norm_start)
                       and not UNIT_AFTER.match(self.text, q.norm_end)]
@@ -282,6 +284,10 @@ class Extractor(PlaceRules, RoleRules):
                 value = None
             else:
                 value = int(sum(g.item.value for g in groups if g.item.value is not None))
+                # "یکی از اعضای شورا و سه تن از محافظانش کشته شدند": one plus three
+                one = ONE_OF.search(self.text, max(floor_before, groups[0].norm_start - 60), groups[0].norm_start)
+                if one and re.search(r"(?<![\w\u200c])و(?![\w\u200c])", self.text[one.end():groups[0].norm_start]):
+                    value += 1
             span = (groups[0].norm_start, we)
             slot = {"killed": "fatalities", "injured": "injured", "killed_or_injured": "injured"}[cue.kind]
             current = getattr(draft, slot)

@@ -8,6 +8,7 @@ never merge across different specific places or opposite sides (a retaliation).
 from __future__ import annotations
 
 import hashlib
+import math
 
 from rokhdad.extract import lexicon
 from rokhdad.extract.events import PLACE_RANK, Draft, Extractor
@@ -20,7 +21,8 @@ from rokhdad.model import (
 )
 
 CIVILIAN_WORDS = lexicon.pattern("civilian")
-SPECIFIC = PLACE_RANK["populated_place"]   # a village, town, city or facility
+SPECIFIC = PLACE_RANK["populated_place"]
+FACILITY_TOWN_KM = 40  # a base this close to a named town is reported under the town's name too   # a village, town, city or facility
 NEAR_SENTENCES = 2                         # an unplaced report this close may continue an incident
 
 
@@ -54,9 +56,26 @@ def places_compatible(a: Draft, b: Draft) -> bool:
     if _place_id(a) == _place_id(b):
         return True
     if a.place_rank >= SPECIFIC and b.place_rank >= SPECIFIC:
-        return False
+        # a base and the city it serves ("پایگاه التاجی" / "بغداد") can be one place
+        return _facility_near_town(a, b) or _facility_near_town(b, a)
     ca, cb = _place_country(a), _place_country(b)
     return ca is None or cb is None or ca == cb
+
+
+def _facility_near_town(a: Draft, b: Draft) -> bool:
+    pa, pb = a.place.item, b.place.item
+    if pa.kind is not EntityKind.FACILITY or pb.kind is not EntityKind.PLACE:
+        return False
+    if pa.place is None or pb.place is None or None in (pa.place.lat, pa.place.lon, pb.place.lat, pb.place.lon):
+        return False
+    return _km(pa.place.lat, pa.place.lon, pb.place.lat, pb.place.lon) <= FACILITY_TOWN_KM
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlam = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def sides_compatible(a: Draft, b: Draft) -> bool:
@@ -141,6 +160,7 @@ def specific(d: Draft) -> bool:
 def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
     """Merge drafts of one incident, in text order; headlines join the body last."""
     events: list[Draft] = []
+    pending: list[Draft] = []
     headlines = [d for d in drafts if d.headline]
     for d in (d for d in drafts if not d.headline):
         same = [e for e in events if compatible(e, d)]
@@ -151,9 +171,11 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
                 and (extractor.supported(d) or extractor.informative(d)):
             target = same[-1]
         if target is None and specific(d):
-            # the same named place, or an earlier report of the incident without one
+            # the same named place, an earlier report of the incident without one, or the
+            # base near the town it is reported under
             target = next((e for e in reversed(same) if _place_id(e) == _place_id(d)), None) \
-                or next((e for e in reversed(same) if not specific(e)), None)
+                or next((e for e in reversed(same) if not specific(e)), None) \
+                or next((e for e in reversed(same) if specific(e)), None)
         if target is None and not specific(d) and same and not d.summary \
                 and (extractor.supported(d) or extractor.informative(d)):
             # a report without a specific place adds to the incident it is compatible with
@@ -168,6 +190,16 @@ def merge_drafts(extractor: Extractor, drafts: list[Draft]) -> list[Draft]:
                 # happened there and then ("… پنج تن دیگر بازداشت شدند")
                 d.date, d.place, d.place_rank = events[-1].date, events[-1].place, events[-1].place_rank
             events.append(d)
+        else:
+            pending.append(d)
+    for d in pending:
+        # a weak report before the incident's founding sentence ("… در کابل کشته شدند" and
+        # only later "افراد مسلح … تیراندازی کردند") joins it if it adds facts
+        same = [e for e in events if compatible(e, d)]
+        exact = [e for e in same if d.place is not None and _place_id(e) == _place_id(d)]
+        if (exact or same) and not d.summary and (extractor.informative(d) or d.place is not None) \
+                and abs(d.sentence - (exact or same)[0].sentence) <= NEAR_SENTENCES + 3:
+            absorb((exact or same)[0], d)
         else:
             # not an incident of its own: who it blames still counts for the article
             extractor.article_blames.extend(b for b in d.blames if b not in extractor.article_blames)

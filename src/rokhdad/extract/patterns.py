@@ -33,3 +33,4 @@ PLACE_RANK = {"facility": 5, "populated_place": 4, "admin2": 3, "admin1": 2, "co
 FACILITY_KINDS = frozenset({"military_base", "air_base", "airport", "camp", "oil_field", "gas_field",
                             "refinery", "embassy", "consulate", "green_zone", "border_crossing", "port",
                             "dam", "prison", "palace", "government_building", "other", "facility"})
+ONE_OF = lexicon.pattern("one_of")
