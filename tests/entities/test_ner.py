@@ -14,6 +14,11 @@ from rokhdad.entities import ner
 ZWNJ = "\u200c"
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "train_ner.py"
 
+# The model is a build output (scripts/train_ner.py): until it is built and committed these
+# tests cannot run, and find_entities works from the tables alone (the NER hook stays off).
+pytestmark = pytest.mark.skipif(not (ner.DATA_DIR / ner.MODEL_FILE).exists(),
+                                reason="NER model not built: run scripts/train_ner.py")
+
 
 @pytest.fixture(scope="module")
 def build():
