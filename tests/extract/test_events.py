@@ -145,3 +145,13 @@ def test_empty_and_tiny_articles() -> None:
     with pytest.raises(ArticleError):
         events_of("   ")
     assert events_of("سلام") == ()
+
+
+def test_very_long_article_keeps_valid_spans(seed_events) -> None:
+    seed, _ = seed_events
+    text = "\n".join([seed.text] * 40)  # ~100k characters
+    events = process(Article("long", text, dt.date(2022, 1, 5)))
+    assert events
+    for e in events:
+        for span in e.evidence:
+            assert 0 <= span.start < span.end <= len(text)
