@@ -37,6 +37,11 @@ def z(text: str) -> str:
         ("صندلیام را آوردم", "صندلی|ام را آوردم"),  # personal ending after a final ی
         ("ایرانیاند", "ایرانی|اند"),
         ("ساتراپها آمدند", "ساتراپ|ها آمدند"),      # plural of a word the lexicon lacks
+        # "...دهای" after a non-joining letter: a plural needs a word after its ezafe, so
+        # before "،", "که" or a full stop it is the perfect or indefinite ending
+        ("چه کار کردهای، بگو", "چه کار کرده|ای، بگو"),
+        ("رنگ فیروزهای و سفید", "رنگ فیروزه|ای و سفید"),
+        ("کردهای عراق", "کردهای عراق"),                # the Kurds of Iraq: a plural
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import accumulate, compress, repeat
-from operator import and_, is_, ne, or_
+from operator import and_, is_, methodcaller, ne, or_
 from typing import NamedTuple
 
 from rokhdad.model import OffsetMap
@@ -59,6 +59,7 @@ _PARTICIPLE = re.compile(r".{2,}[دت]ه")
 _PERFECT = re.compile(r".{2,}[دت](ه(?:ام|ای|ایم|اید|اند))")
 # "های" is plural + ezafe and needs a word after it; these words cannot be that word.
 _PLURAL_EZAFE = ZWNJ + "های"
+_ends_plural_ezafe = methodcaller("endswith", "های")
 _CLAUSE_END = frozenset(".!?\n؟،؛,;:)»\"")
 NO_EZAFE_AFTER = frozenset({"که", "را", "است", "بود", "شد", "و", "از", "به", "با", "در", "تا",
                             "برای", "هم", "نیز", "اما", "یا", "چون", "می", "نمی"})
@@ -384,6 +385,11 @@ def repair(text: str, offsets: OffsetMap) -> tuple[str, OffsetMap]:
         fixes[k] = _repair_cached(words[k], lexicon)
     starts = list(accumulate(map(len, pieces)))  # word k spans starts[2k]..starts[2k+1]
     word_edits: list[tuple[int, int, str, int]] = []  # (start, end, replacement, strength)
+    # A plural in "های" after a non-joining letter looks the same with or without its ZWNJ
+    # (منظرهای): it is left as it is, unless no ezafe can follow it (see below).
+    for k in compress(range(len(words)), map(_ends_plural_ezafe, words)):
+        if fixes[k] == words[k] and len(words[k]) > 4 and words[k][-4] in NON_LEFT_JOINING:
+            fixes[k] = _indefinite_if_no_ezafe(words[k], words[k], pieces, 2 * k + 1, lexicon)
     for k in compress(range(len(words)), map(ne, fixes, words)):
         if fixes[k].endswith(_PLURAL_EZAFE):
             fixes[k] = _indefinite_if_no_ezafe(words[k], fixes[k], pieces, 2 * k + 1, lexicon)
