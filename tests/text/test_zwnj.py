@@ -42,6 +42,7 @@ def z(text: str) -> str:
         ("چه کار کردهای، بگو", "چه کار کرده|ای، بگو"),
         ("رنگ فیروزهای و سفید", "رنگ فیروزه|ای و سفید"),
         ("کردهای عراق", "کردهای عراق"),                # the Kurds of Iraq: a plural
+        ("حادثهای غمانگیزی بود", "حادثه|ای غم|انگیزی بود"),  # a known compound + ی
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:

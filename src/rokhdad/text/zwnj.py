@@ -63,6 +63,9 @@ _ends_plural_ezafe = methodcaller("endswith", "های")
 _CLAUSE_END = frozenset(".!?\n؟،؛,;:)»\"")
 NO_EZAFE_AFTER = frozenset({"که", "را", "است", "بود", "شد", "و", "از", "به", "با", "در", "تا",
                             "برای", "هم", "نیز", "اما", "یا", "چون", "می", "نمی"})
+# Endings written glued to a word, also to a compound with a ZWNJ (غم\u200cانگیز+ی،
+# آتش\u200cبیار+ان); longest first.
+GLUED_TAILS = ("انی", "یی", "ان", "ی")
 NOMINAL_TAILS = frozenset({"ی", "یی", "ان", "ات", "ای", "ها", "های", "هایی", "گان", "ترین", "تر"})
 ADOPT_SHARE = 0.5  # an affix rule is applied to unknown words when it holds this often
 # A text whose writer already typed this share of the ZWNJs we would add is "aware":
@@ -267,6 +270,10 @@ def analyse(word: str, lexicon: Lexicon, depth: int = 0) -> Analysis | None:
     found = _suffix_of_new_stem(word, lexicon)
     if found is not None:
         return found
+    for tail in GLUED_TAILS:  # غمانگیزی: a known ZWNJ compound with a glued ending
+        rest = word[: -len(tail)]
+        if word.endswith(tail) and rest[-1:] != "ه" and rest in lexicon.joined:
+            return Analysis(lexicon.joined[rest] + tail, lexicon.shares.get("glued_tail", 1.0))
     for length in range(min(MAX_AFFIX, len(word) - MIN_STEM), 1, -1):
         head = word[:length]
         share = lexicon.prefixes.get(head)
