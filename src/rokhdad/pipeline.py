@@ -13,5 +13,6 @@ def process(article: Article) -> tuple[Event, ...]:
     """The incidents an article reports, each with evidence spans into ``article.text``."""
     if not isinstance(article.text, str) or not article.text.strip():
         raise ArticleError(f"article {article.id}: empty text")
-    ctx = ArticleContext(article)
-    return extract_events(ctx, load_rules())
+    rules = load_rules()
+    ctx = ArticleContext(article, rules=rules)
+    return extract_events(ctx, rules)

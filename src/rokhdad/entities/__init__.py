@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Container
+from typing import TYPE_CHECKING
 
 from rokhdad.entities.geocode import Resolution, resolve_places
 from rokhdad.entities.match import (
@@ -24,6 +26,9 @@ from rokhdad.errors import ConfigError
 from rokhdad.model import Entity, EntityKind, EntitySource
 from rokhdad.text.normalize import Normalized, normalize
 
+if TYPE_CHECKING:
+    from rokhdad.text.segment import Segmented
+
 __all__ = ["find_entities", "entities_from"]
 
 log = logging.getLogger(__name__)
@@ -34,21 +39,28 @@ NER_KINDS = {"PER": EntityKind.PERSON, "ORG": EntityKind.ORGANIZATION, "LOC": En
 NER_CONFIDENCE = 0.6  # a statistical mention no table confirms
 
 
-def find_entities(text: str, *, normalized: Normalized | None = None) -> tuple[Entity, ...]:
+def find_entities(text: str, *, normalized: Normalized | None = None,
+                  segmented: Segmented | None = None,
+                  ner_sentences: Container[int] | None = None) -> tuple[Entity, ...]:
     """Actors, facilities and places named in ``text``, geocoded, in text order.
 
     Args:
         text: the original article text.
         normalized: ``normalize(text)`` when the caller already has it.
+        segmented: ``segment(normalized)`` when the caller already has it.
+        ner_sentences: indexes of the sentences the statistical NER reads (None: all);
+            the tables are matched over the whole text whatever this says.
 
     >>> [e.place.name_en for e in find_entities("انفجار در المیادین سوریه")][:1]
     ['Al Mayādīn']
     """
-    return entities_from(shipped_matcher(), text, normalized, ner=_ner_tagger())
+    return entities_from(shipped_matcher(), text, normalized, ner=_ner_tagger(),
+                         segmented=segmented, ner_sentences=ner_sentences)
 
 
 def entities_from(matcher: Matcher, text: str, normalized: Normalized | None = None, *,
-                  ner=None) -> tuple[Entity, ...]:
+                  ner=None, segmented: Segmented | None = None,
+                  ner_sentences: Container[int] | None = None) -> tuple[Entity, ...]:
     """``find_entities`` with a given matcher (and NER tag function, or None for none)."""
     if normalized is None:
         normalized = normalize(text)
@@ -60,7 +72,7 @@ def entities_from(matcher: Matcher, text: str, normalized: Normalized | None = N
                 for reading, resolution in zip(readings, resolutions)]
     # --- NER hook: statistical mentions join here; table matches win on overlap. ---
     if ner is not None:
-        entities = merge_ner(entities, ner_entities(text, normalized, ner))
+        entities = merge_ner(entities, ner_entities(text, normalized, ner, segmented, ner_sentences))
     return tuple(entities)
 
 
@@ -88,14 +100,19 @@ def merge_ner(table: list[Entity], ner: list[Entity]) -> list[Entity]:
     return sorted(table + extra, key=lambda e: (e.start, e.end))
 
 
-def ner_entities(text: str, normalized: Normalized, tag) -> list[Entity]:
-    """BIO-tagged spans of each sentence as ``EntitySource.NER`` entities (not geocoded)."""
-    from rokhdad.text.segment import segment  # the tokenizer is only needed with NER
+def ner_entities(text: str, normalized: Normalized, tag, segmented: Segmented | None = None,
+                 sentences: Container[int] | None = None) -> list[Entity]:
+    """BIO-tagged spans of each sentence (of the ``sentences`` indexes, if given) as
+    ``EntitySource.NER`` entities (not geocoded)."""
+    if segmented is None:
+        from rokhdad.text.segment import segment  # the tokenizer is only needed with NER
 
-    segmented = segment(normalized)
+        segmented = segment(normalized)
     tokens = segmented.tokens
     found: list[Entity] = []
-    for sentence in segmented.sentences:
+    for index, sentence in enumerate(segmented.sentences):
+        if sentences is not None and index not in sentences:
+            continue
         words = [t.norm for t in tokens[sentence.token_start : sentence.token_end]]
         tags = tag(words)
         begin, kind = None, None

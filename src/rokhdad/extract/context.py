@@ -10,11 +10,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from rokhdad.extract.rules import RuleSet, bounded_spans
 from rokhdad.model import Article, Entity, Sentence, Token
 from rokhdad.resolve.dates import find_dates
 from rokhdad.resolve.numbers import find_quantities
 from rokhdad.text.normalize import Normalized, normalize
-from rokhdad.text.segment import segment
+from rokhdad.text.segment import Segmented, segment
 
 HEADLINE_MAX_CHARS = 200  # a first line longer than this is body text, not a headline
 
@@ -41,7 +42,8 @@ class SentenceView:
 class ArticleContext:
     """One article, analysed. Not a frozen record: it is a cache of derived views."""
 
-    def __init__(self, article: Article, entities: tuple[Entity, ...] | None = None):
+    def __init__(self, article: Article, entities: tuple[Entity, ...] | None = None,
+                 rules: RuleSet | None = None):
         self.article = article
         self.norm: Normalized = normalize(article.text)
         seg = segment(self.norm)
@@ -49,8 +51,17 @@ class ArticleContext:
         self.token_spans = seg.norm_spans
         self.text = self.norm.text
         self.sentences = self._sentences(seg.sentences)
+        # Trigger matches, by trigger id (the Extractor reuses them). With rules, the
+        # statistical NER runs only around them: the event rules look at no other sentence's
+        # entities, and most sentences of most articles report no incident.
+        self.trigger_hits: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        if rules is not None:
+            for trigger in rules.triggers:
+                spans = bounded_spans(self.text, trigger.regex)
+                self.trigger_hits[trigger.id] = ([a for a, _ in spans], spans)
         if entities is None:
-            entities = _find_entities(article.text, self.norm)
+            near = None if rules is None else self._near_triggers()
+            entities = _find_entities(article.text, self.norm, seg, near)
         self.entities = self._locate(entities)
         self.dates = self._locate(find_dates(article.text, article.published, normalized=self.norm))
         quantities = self._locate(find_quantities(article.text, normalized=self.norm))
@@ -59,6 +70,17 @@ class ArticleContext:
             d.norm_start <= q.norm_start < d.norm_end for d in self.dates))
         self._token_starts = [s for s, _ in self.token_spans]
         self._starts: dict[int, tuple] = {}  # id(items) -> (items, their starts), for within()
+
+    def _near_triggers(self) -> frozenset[int]:
+        """Indexes of the sentences holding a trigger match, with the ones before and after
+        (sources and actors are often named there), and the headline."""
+        sentence_starts = [s.norm_start for s in self.sentences]
+        chosen = {0}
+        for starts, _ in self.trigger_hits.values():
+            for start in starts:
+                i = bisect.bisect_right(sentence_starts, start) - 1
+                chosen.update((i - 1, i, i + 1))
+        return frozenset(chosen)
 
     def _sentences(self, sentences: tuple[Sentence, ...]) -> tuple[SentenceView, ...]:
         views = []
@@ -115,7 +137,8 @@ class ArticleContext:
         return self.sentences[-1]
 
 
-def _find_entities(text: str, norm: Normalized) -> tuple[Entity, ...]:
+def _find_entities(text: str, norm: Normalized, segmented: Segmented,
+                   ner_sentences: frozenset[int] | None) -> tuple[Entity, ...]:
     from rokhdad.entities import find_entities
 
-    return find_entities(text, normalized=norm)
+    return find_entities(text, normalized=norm, segmented=segmented, ner_sentences=ner_sentences)

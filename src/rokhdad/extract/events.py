@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rokhdad.extract.context import ArticleContext, Located, SentenceView
 from rokhdad.extract.participants import ParticipantBuilder
 from rokhdad.extract.phrases import Phrase, PhraseFinder
-from rokhdad.extract.rules import Cue, RuleSet, Trigger
+from rokhdad.extract.rules import Cue, RuleSet, Trigger, bounded_spans
 from rokhdad.model import Event, EventType
 from rokhdad.extract.patterns import (
     SEGMENT_BREAK,
@@ -81,7 +81,8 @@ class Extractor(PlaceRules, RoleRules):
         self.phrases = PhraseFinder(ctx, rules.grammar)
         self.builder = ParticipantBuilder(ctx)
         self.article_blames: list[tuple[Phrase, list[list[Phrase]], tuple[int, int], str]] = []
-        self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        # trigger matches were found by the context already (they choose where NER runs)
+        self._cache: dict[str, tuple[list[int], list[tuple[int, int]]]] = dict(ctx.trigger_hits)
         self._all_triggers: tuple[list[int], list[tuple[int, int, Trigger]]] | None = None
         self._sentence_triggers: dict[int, list[tuple[int, int, Trigger]]] = {}
 
@@ -96,24 +97,10 @@ class Extractor(PlaceRules, RoleRules):
         return hits
 
     def _hits_bounded(self, key: str, regex: re.Pattern[str]) -> tuple[list[int], list[tuple[int, int]]]:
-        """As ``_hits`` for a pattern compiled without its left word boundary (see rules.py):
-        the boundary is checked here, which lets the regex engine skip ahead on a literal prefix."""
+        """As ``_hits`` for a pattern compiled without its left word boundary (see rules.py)."""
         hits = self._cache.get(key)
         if hits is None:
-            text = self.text
-            spans = []
-            pos = 0
-            search = regex.search
-            while True:
-                m = search(text, pos)
-                if m is None:
-                    break
-                start = m.start()
-                if start and (text[start - 1].isalnum() or text[start - 1] in "\u200c_"):
-                    pos = start + 1  # started inside a word: look again just after
-                    continue
-                spans.append(m.span())
-                pos = m.end() if m.end() > start else start + 1
+            spans = bounded_spans(self.text, regex)
             hits = ([a for a, _ in spans], spans)
             self._cache[key] = hits
         return hits

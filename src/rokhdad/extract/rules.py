@@ -326,6 +326,24 @@ class RuleSet:
 _CUES_BY_KINDS: dict[int, dict[tuple[str, ...], tuple[Cue, ...]]] = {}  # RuleSet is frozen: cache outside
 
 
+def bounded_spans(text: str, regex: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Matches of a pattern compiled without its left word boundary (see compile_pattern),
+    the boundary checked here: this lets the regex engine skip ahead on a literal prefix."""
+    spans = []
+    pos = 0
+    search = regex.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return spans
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "\u200c_"):
+            pos = start + 1  # started inside a word: look again just after
+            continue
+        spans.append(m.span())
+        pos = m.end() if m.end() > start else start + 1
+
+
 @functools.lru_cache(maxsize=1)
 def load_rules() -> RuleSet:
     """Load and validate every rule file shipped with the package (cached)."""
