@@ -94,6 +94,7 @@ KNOWN_MIN_COUNT = 2
 # Lower shares (0.2, 0.35) let the dictionary overrule news usage (همزمان، پنجشنبه) and
 # did worse on held-out news (see --holdout).
 DICT_MIN_SHARE = 0.5
+PLURAL_CLITICS = frozenset({"مان", "تان", "شان"})  # see attached_clitic
 DICT_MAX_UNSEEN = 3           # uses; fewer and the dictionary alone decides
 # A pair of words that the dictionary writes as one word (پاک\u200cکن) is glued only when
 # the corpora have not seen it (fewer than DICT_MAX_UNSEEN uses): pairs of function words
@@ -419,6 +420,17 @@ def bound_parts(counts: Counts) -> tuple[set[str], set[str]]:
     return bound_after, bound_before
 
 
+def attached_clitic(form: str) -> bool:
+    """Does ``form`` put a ZWNJ before a plural personal clitic (مان، تان، شان) after a
+    letter other than "ه" or "ی"? The Academy's orthography (دستور خط فارسی) attaches
+    these clitics to such words (کتابشان، دستتان): news usage is split about evenly, so
+    the standard decides. After a silent "ه" they keep the ZWNJ (خانه\u200cشان), and after
+    "ی" usage decides (زندگی\u200cشان).
+    """
+    head, _, tail = form.rpartition(ZWNJ)
+    return bool(head) and tail in PLURAL_CLITICS and head[-1] not in "هی"
+
+
 def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
                  names: collections.Counter[str],
                  dictionary: Dictionary) -> tuple[dict[str, str], set[str]]:
@@ -448,6 +460,8 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
         careful_z = counts.careful_zwnj.get(key, 0)
         if careful + careful_z >= CAREFUL_ENOUGH:  # ZWNJ uses discounted like plain ones
             z = careful_z + CARELESS_WEIGHT * (z - careful_z)
+        if attached_clitic(best.get(key, (0, key))[1]):
+            continue
         said = dictionary.spelling(key)
         if said:  # the dictionary writes it with a ZWNJ
             form = best[key][1] if z and said not in counts.zwnj_forms else said

@@ -43,6 +43,9 @@ def z(text: str) -> str:
         ("رنگ فیروزهای و سفید", "رنگ فیروزه|ای و سفید"),
         ("کردهای عراق", "کردهای عراق"),                # the Kurds of Iraq: a plural
         ("حادثهای غمانگیزی بود", "حادثه|ای غم|انگیزی بود"),  # a known compound + ی
+        # plural clitics attach (Academy orthography), except after a silent ه
+        ("تیمشان برنده شد", "تیمشان برنده شد"),
+        ("خانهشان بزرگ است", "خانه|شان بزرگ است"),
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:
