@@ -95,6 +95,9 @@ KNOWN_MIN_COUNT = 2
 # did worse on held-out news (see --holdout).
 DICT_MIN_SHARE = 0.5
 PLURAL_CLITICS = frozenset({"مان", "تان", "شان"})  # see attached_clitic
+COMPARATIVES = frozenset({"تر", "ترین"})  # see separate_comparative
+LEXICALISED_COMPARATIVES = frozenset(w + s for w in ("بیش", "کم", "به", "مه", "که")
+                                     for s in ("تر", "ترین"))
 DICT_MAX_UNSEEN = 3           # uses; fewer and the dictionary alone decides
 # A pair of words that the dictionary writes as one word (پاک\u200cکن) is glued only when
 # the corpora have not seen it (fewer than DICT_MAX_UNSEEN uses): pairs of function words
@@ -420,6 +423,17 @@ def bound_parts(counts: Counts) -> tuple[set[str], set[str]]:
     return bound_after, bound_before
 
 
+def separate_comparative(key: str, form: str) -> bool:
+    """Is ``form`` an adjective with the comparative "تر" / "ترین" after a ZWNJ? The
+    Academy's orthography writes them apart (بزرگ\u200cترین، پیش\u200cتر) except in a few
+    lexicalised words (بیشتر، کمتر، بهتر، مهتر، کهتر); news glues the most common ones about
+    as often, so wherever the ZWNJ spelling is in use at all, the standard decides.
+    """
+    head, _, tail = form.rpartition(ZWNJ)
+    return (bool(head) and tail in COMPARATIVES and ZWNJ not in head
+            and key not in LEXICALISED_COMPARATIVES)
+
+
 def attached_clitic(form: str) -> bool:
     """Does ``form`` put a ZWNJ before a plural personal clitic (مان، تان، شان) after a
     letter other than "ه" or "ی"? The Academy's orthography (دستور خط فارسی) attaches
@@ -461,6 +475,9 @@ def choose_words(counts: Counts, lexicon: Lexicon, known: set[str],
         if careful + careful_z >= CAREFUL_ENOUGH:  # ZWNJ uses discounted like plain ones
             z = careful_z + CARELESS_WEIGHT * (z - careful_z)
         if attached_clitic(best.get(key, (0, key))[1]):
+            continue
+        if z and separate_comparative(key, best[key][1]):
+            joined[key] = best[key][1]
             continue
         said = dictionary.spelling(key)
         if said:  # the dictionary writes it with a ZWNJ

@@ -46,6 +46,9 @@ def z(text: str) -> str:
         # plural clitics attach (Academy orthography), except after a silent ه
         ("تیمشان برنده شد", "تیمشان برنده شد"),
         ("خانهشان بزرگ است", "خانه|شان بزرگ است"),
+        # comparatives apart (Academy orthography), except the lexicalised ones
+        ("بزرگترین پایگاه", "بزرگ|ترین پایگاه"),
+        ("بیشترین تلفات", "بیشترین تلفات"),
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:
