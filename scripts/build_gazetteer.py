@@ -422,6 +422,8 @@ def main() -> None:
     names = given_names(source / "person_first_names.csv")
     log.info("%d more common names from NER-tagged corpora and given names",
              add_tagged_common(places, common, plain, located, names))
+    log.info("%d common names outside the focus region need a place noun",
+             foreign_words_need_noun(places, common, plain, located))
     write_common(common, counts, args.out / "common_names.tsv")
     # display names: the spelling news uses most, unless that spelling is a common word
     usage = collections.Counter({k: v for k, v in counts.items() if k not in common})
@@ -523,6 +525,21 @@ def add_tagged_common(places: list[Place], decisions: dict[str, str],
                     decisions[key] = "strong" if plain[key] >= COMMON_STRONG else "context"
                     added += 1
     return added
+
+
+def foreign_words_need_noun(places: list[Place], decisions: dict[str, str],
+                            plain: collections.Counter, located: collections.Counter) -> int:
+    """"در/به/از" is a weak cue: a "context" name that only places outside the focus region
+    hold and that the NER corpora use as a word, never as a location (Irish «لوث» in
+    "از لوث نیروهای ترکیه"), names a place only after a place noun ("strong")."""
+    focus = {key for p in places if p.cc in FOCUS
+             for alias in p.aliases for key in alias_keys(alias, arabic=p.cc in ARABIC_COUNTRIES)}
+    changed = 0
+    for key, decision in decisions.items():
+        if decision == "context" and key not in focus and plain[key] and not located[key]:
+            decisions[key] = "strong"
+            changed += 1
+    return changed
 
 
 def write_common(decisions: dict[str, str], counts: collections.Counter, path: Path) -> None:
