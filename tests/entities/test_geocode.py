@@ -152,6 +152,17 @@ def test_unknown_village_falls_back_to_the_named_province():
     assert entity.precision >= 2 and "named next to it" in entity.reason
 
 
+def test_village_namesakes_abroad_stay_unresolved():
+    # the article is about Syria; «المحمودیه» is a town of 350,000 in Iraq and one in Egypt
+    text = ("درگیری‌ها در حومه حسکه و شهر تل تمر ادامه دارد. ارتش سوریه نیروها را به سمت "
+            "روستای المحمودیه در حومه رأس العین عقب راند.")
+    entity = place_of(text, "المحمودیه")
+    assert entity.place is None and "left unresolved" in entity.reason
+    assert place_of(text, "رأس العین").place.country == "SYR"
+    # with the country named, the town stays a town
+    assert place_of("انفجار در شهر المحمودیه در جنوب بغداد", "المحمودیه").place.country == "IRQ"
+
+
 def test_province_cue_gives_the_province():
     entity = place_of("در غرب استان انبار درگیری رخ داد", "انبار")
     assert entity.place.kind == "admin1" and entity.place.admin1_en == "Al Anbar"

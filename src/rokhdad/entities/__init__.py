@@ -84,6 +84,9 @@ def _entity(text: str, normalized: Normalized, reading: Reading,
         return Entity(start, end, text[start:end], reading.kind, reading.source,
                       name_en=reading.name_en, entry_id=entry.id if entry else None,
                       reason=reading.reason)
+    if resolution.entry is None:  # a place the gazetteer lacks (its namesakes ruled out)
+        return Entity(start, end, text[start:end], reading.kind, reading.source,
+                      reason=resolution.reason, confidence=resolution.confidence)
     entry = resolution.entry
     return Entity(start, end, text[start:end], reading.kind, entry.source,
                   name_en=entry.name_en, entry_id=entry.id, place=resolution.place,

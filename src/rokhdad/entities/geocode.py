@@ -39,6 +39,8 @@ HOME_VOTE = 0.25    # ... so its mentions say little about where events are
 COUNTRY_VOTE = 0.5  # a country name says less than a town in it
 FULL_SUPPORT = 2.0  # weighted votes from which the article's countries count in full
 NAMESAKE_POPULATION = 100_000  # a smaller town in a country the article never names is suspect
+VILLAGE_WORDS = frozenset({"روستای", "روستا", "روستاهای", "قریه", "دهکده"})
+VILLAGE_MAX_POPULATION = 50_000  # «روستای المحمودیه» is no town of 350,000 ...
 PRECISION = {"populated_place": 1, "admin2": 2, "admin1": 3, "country": 3, "region": 3}
 WEIGHTS = {  # score points; a qualifier outweighs everything else put together
     "qualifier": 4.0, "kind cue": 3.0, "article countries": 2.0, "population": 1.5,
@@ -178,6 +180,11 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         near = before in NEAR_WORDS
         qualifiers = _qualifiers(readings, index, key_text)
         only = reading.entries[0]
+        if before in VILLAGE_WORDS:
+            namesake = _village_namesake(reading, votes)
+            if namesake is not None:
+                results.append(namesake)
+                continue
         if len(reading.entries) == 1 and not qualifiers and not _small_town(only):
             # the common case (a country, a province, a city): nothing to weigh
             results.append(Resolution(only, only.place, _precision(only, near),
@@ -214,6 +221,32 @@ def resolve_places(readings: Sequence[Reading], key_text: str) -> list[Resolutio
         results.append(Resolution(best, best.place, _precision(best, near), reason,
                                   candidates, confidence))
     return results
+
+
+def _village_namesake(reading: Reading, votes: collections.Counter) -> Resolution | None:
+    """An unresolved place for "روستای X" when every candidate X lies in a country no other
+    place of the article lies in, while the article does name places elsewhere: the village
+    is missing from the gazetteer, and its namesakes abroad (a town of 350,000 in Iraq for a
+    village near Ra's al-Ayn in Syria) would put the event in the wrong country."""
+    own = {_country_of(e) for e in reading.entries}
+    own_vote = _own_vote(own - {None}, votes)
+
+    def elsewhere(country: str | None) -> float:
+        return votes[country] - (own_vote if own == {country} else 0.0)
+
+    def implausible(entry: Entry) -> bool:
+        place = entry.place
+        return place is not None and elsewhere(place.country) <= 0 and (
+            place.kind != "populated_place" or (place.population or 0) >= VILLAGE_MAX_POPULATION
+            or len(reading.entries) > 1)
+
+    others = sum(votes.values()) - sum(votes[c] for c in own if c)
+    if not reading.entries or others < FULL_SUPPORT or not all(map(implausible, reading.entries)):
+        return None
+    return Resolution(None, None, None,
+                      "«روستای» names a village; every candidate lies in a country no other "
+                      "place of the article is in: left unresolved",
+                      tuple(e.id for e in reading.entries), 0.0)
 
 
 def _explain(points: dict[str, float], count: int, margin: float, cue: str, near: bool) -> str:
