@@ -281,3 +281,14 @@ def test_commands_have_help(rokhdad):
     for command in ("ingest", "incidents", "export"):
         code, out, _ = rokhdad(command, "--help")
         assert code == 0 and "--db" in out
+
+
+def test_state_forces_abroad_are_external_forces():
+    from rokhdad.store.summary import IncidentActor
+
+    us = IncidentActor("act:us-forces", "نیروهای آمریکایی", "United States Armed Forces", 1, "state_force", 1)
+    assert export.acled_inter(us, "IRQ") == 8          # US forces in Iraq
+    assert export.acled_inter(us, "USA") == 1          # at home
+    assert export.acled_inter(us, None) == 1           # place unknown: as the table says
+    militia = IncidentActor("name:x", "گروهی مسلح", None, 3, "armed_group", 1)
+    assert export.acled_inter(militia, "IRQ") == 3

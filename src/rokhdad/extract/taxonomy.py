@@ -14,7 +14,9 @@ from importlib import resources
 from rokhdad.errors import ConfigError
 from rokhdad.model import Classification, EventType
 
-CIVILIANS = 7  # ACLED inter code of civilian actors
+STATE_FORCES = 1  # ACLED inter codes: state forces ...
+CIVILIANS = 7  # ... civilians ...
+EXTERNAL_FORCES = 8  # ... and external/other forces (state forces abroad among them)
 
 
 @dataclass(frozen=True, slots=True)

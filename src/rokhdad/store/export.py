@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
-from rokhdad.extract.taxonomy import CIVILIANS, Category, mapping_rows
+from rokhdad.extract.taxonomy import CIVILIANS, EXTERNAL_FORCES, STATE_FORCES, Category, mapping_rows
 from rokhdad.extract.taxonomy import category as taxonomy_category
 from rokhdad.errors import ConfigError, InputError
 from rokhdad.model import Precision
@@ -112,12 +112,32 @@ def _timestamp(day: dt.date | None) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+@cache
+def actor_countries() -> dict[str, str]:
+    """Actor table id -> the ISO3 country whose actor it is."""
+    from rokhdad.entities.gazetteer import ACTORS, parse_actors
+
+    return {e.id: e.country for e in parse_actors(ACTORS.read_text(encoding="utf-8")) if e.country}
+
+
+def acled_inter(actor: IncidentActor, country: str | None) -> int | None:
+    """The actor's ACLED inter code where the incident happened: state forces operating
+    outside their own country are "External/Other Forces" (8), as the codebook has it
+    (US forces in Iraq, Turkish forces in Syria)."""
+    if actor.inter == STATE_FORCES and country:
+        home = actor_countries().get(actor.key)
+        if home is not None and home != country:
+            return EXTERNAL_FORCES
+    return actor.inter
+
+
 def acled_row(incident: Incident) -> dict[str, Any]:
     """One ACLED row; ``None`` where ACLED has nothing to say (an empty CSV cell)."""
     cat = category(incident)
     perpetrators, targets = _perpetrators(incident), incident.targets
-    inter1 = perpetrators[0].inter if perpetrators else None
-    inter2 = targets[0].inter if targets else None
+    where = incident.place.country if incident.place else None
+    inter1 = acled_inter(perpetrators[0], where) if perpetrators else None
+    inter2 = acled_inter(targets[0], where) if targets else None
     interaction = None  # ACLED: the two inter codes, lower first; "sole" action: inter1 and 0
     if inter1 is not None:
         interaction = min(inter1, inter2) * 10 + max(inter1, inter2) if inter2 is not None else inter1 * 10
