@@ -194,9 +194,10 @@ def extract(input_path: str, published: str | None, article_id: str | None, fmt:
 
 
 def _register_dataset_commands() -> None:
-    from rokhdad.cli import dataset  # ingest, incidents, export: the store layer
+    from rokhdad.cli import dataset, serve  # ingest, incidents, export: the store layer; serve: the API
 
     dataset.register(app)
+    serve.register(app)
 
 
 _register_dataset_commands()
