@@ -121,7 +121,7 @@ def list_incidents(store: Store, filters: query.Filters, sort: str, limit: int, 
     """One page of incidents matching ``filters`` and the total count (``schemas.IncidentPage``)."""
     filters = filters.checked()
     i = schema.incidents
-    where = query._where(filters)  # the CLI's own filter semantics, not a copy of them
+    where = query.conditions(filters)  # the CLI's own filter semantics, not a copy of them
     select = sa.select(i).where(*where).order_by(*_sort_columns(sort)).limit(limit).offset(offset)
     with store.read() as connection:
         total = connection.execute(sa.select(sa.func.count()).select_from(i).where(*where)).scalar_one()
@@ -217,7 +217,7 @@ def timeline(store: Store, filters: query.Filters) -> dict[str, Any]:
     i = schema.incidents
     with store.read() as connection:
         rows = connection.execute(sa.select(i.c.type, i.c.date_start, i.c.date_end)
-                                  .where(*query._where(filters))).all()
+                                  .where(*query.conditions(filters))).all()
     days: dict[dt.date, Counter] = {}
     undated: Counter = Counter()
     for kind, start, end in rows:
@@ -234,7 +234,7 @@ def timeline(store: Store, filters: query.Filters) -> dict[str, Any]:
 def facets(store: Store, include_optional: bool = False) -> dict[str, Any]:
     """The values the filters can take, with incident counts (``schemas.FacetsOut``)."""
     i = schema.incidents
-    where = query._where(query.Filters(include_optional=include_optional))
+    where = query.conditions(query.Filters(include_optional=include_optional))
     with store.read() as connection:
         rows = connection.execute(sa.select(i.c.type, i.c.mode, i.c.country, i.c.participants,
                                             i.c.date_start, i.c.date_end).where(*where)).all()

@@ -94,7 +94,8 @@ def _like(column: sa.ColumnElement, value: str) -> sa.ColumnElement[bool]:
     return column.like(f"%{escaped}%", escape="\\")
 
 
-def _where(filters: Filters) -> list[sa.ColumnElement[bool]]:
+def conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    """The WHERE conditions of ``filters`` (the CLI's and the API's filter semantics)."""
     i = schema.incidents
     where: list[sa.ColumnElement[bool]] = []
     if filters.since:
@@ -118,7 +119,7 @@ def find_incidents(store: Store, filters: Filters = Filters()) -> list[Incident]
     """Incidents matching ``filters``, oldest first (undated last), with every reported value."""
     filters = filters.checked()
     i, v, m = schema.incidents, schema.incident_values, schema.mentions
-    query = sa.select(i).where(*_where(filters)).order_by(i.c.date_start.is_(None), i.c.date_start, i.c.id)
+    query = sa.select(i).where(*conditions(filters)).order_by(i.c.date_start.is_(None), i.c.date_start, i.c.id)
     if filters.limit is not None:
         query = query.limit(filters.limit)
     with store.read() as connection:
