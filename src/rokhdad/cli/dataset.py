@@ -128,11 +128,13 @@ def ingest(paths, samples, published, db, recode, processor, progress, as_json, 
     """Code articles and store them, then merge incidents across articles.
 
     PATH is a JSONL file (one {"id", "text", "published", "source", …} per line), a
-    .txt file or a directory of them (metadata in NAME.json beside NAME.txt), or '-'
-    for JSONL on stdin. Bad articles are recorded as failures and listed at the end;
+    .txt file or a directory of them (metadata in NAME.json beside NAME.txt), '-'
+    for JSONL on stdin, or the OUTPUT directory of 'rokhdad batch' (stored as coded
+    there). Bad articles are recorded as failures and listed at the end;
     the batch always finishes. Unchanged articles are skipped, so a rerun after an
     interruption completes the work.
     """
+    from rokhdad.batch import replay as batch_replay
     from rokhdad.store import database, inputs
     from rokhdad.store import ingest as store_ingest
 
@@ -141,10 +143,18 @@ def ingest(paths, samples, published, db, recode, processor, progress, as_json, 
         if not paths and not samples:
             raise errors.InputError("nothing to ingest: give PATH..., '-' for stdin, or --samples")
         day = inputs.parse_date_option(published)
+        outputs, paths = batch_replay.split_paths(paths)  # `rokhdad batch` outputs: store what they coded
         checked = inputs.check_paths(paths)
         process = store_ingest.load_processor(processor) if processor else store_ingest.default_processor()
         total = inputs.count_articles(checked)
         items = inputs.read_inputs(checked, published=day)
+        coder_version = None
+        if outputs:
+            replay = batch_replay.Replay(outputs, fallback=process)
+            coder_version = replay.check_version(mixed=bool(paths or samples))
+            items, process = _chain(replay.items(), items), replay
+            total = None if total is None else total + replay.count()
+            checked = [*map(str, outputs), *checked]
         if samples:
             from rokhdad.samples import sample_articles
 
@@ -155,15 +165,21 @@ def ingest(paths, samples, published, db, recode, processor, progress, as_json, 
         with database.open_store(db) as store:
             try:
                 summary = store_ingest.ingest(store, items, process=process, recode=recode, progress=bar,
+                                              coder_version=coder_version,
                                               inputs=" ".join(([*checked] + (["--samples"] if samples else []))))
             finally:
                 bar.close()
-        if as_json:
-            from rokhdad.serialize import to_dict
+        echo_summary(summary, as_json, _summary_text)
 
-            click.echo(json.dumps(to_dict(summary), ensure_ascii=False, indent=1, default=str))
-        else:
-            click.echo("\n".join(_summary_text(summary)))
+
+def echo_summary(summary, as_json: bool, lines: Callable) -> None:
+    """A run summary as JSON, or as the lines ``lines(summary)`` gives."""
+    if as_json:
+        from rokhdad.serialize import to_dict
+
+        click.echo(json.dumps(to_dict(summary), ensure_ascii=False, indent=1, default=str))
+    else:
+        click.echo("\n".join(lines(summary)))
 
 
 def _chain(first, second):

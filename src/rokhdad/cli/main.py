@@ -194,9 +194,11 @@ def extract(input_path: str, published: str | None, article_id: str | None, fmt:
 
 
 def _register_dataset_commands() -> None:
-    from rokhdad.cli import dataset, serve  # ingest, incidents, export: the store layer; serve: the API
+    # ingest, incidents, export: the store layer; batch: the local and Spark runners; serve: the API
+    from rokhdad.cli import batch, dataset, serve
 
     dataset.register(app)
+    batch.register(app)
     serve.register(app)
 
 

@@ -264,6 +264,37 @@ def assign(mentions: Iterable[Features], clusters: Sequence[Cluster] = ()) -> li
     return result
 
 
+def add_role(roles: tuple[set[str], set[str]], role: str, actor_id: str) -> None:
+    """Sort one participant into ``(perpetrators, victims)`` by its role (others count for neither)."""
+    perpetrators, victims = roles
+    if role in PERPETRATOR_ROLES:
+        perpetrators.add(actor_id)
+    elif role in VICTIM_ROLES:
+        victims.add(actor_id)
+
+
+def make_features(mention_id: str, article_id: str, type: str, merge_date: dt.date, date_start: dt.date,
+                  date_end: dt.date, undated: bool, place_id: str | None, place_name_fa: str | None,
+                  place_kind: str | None, lat: float | None, lon: float | None, country: str | None,
+                  admin1_en: str | None, admin1_fa: str | None, perpetrators: Iterable[str],
+                  victims: Iterable[str], incident_id: str | None = None) -> Features:
+    """A mention's merge features from its stored columns (``mentions`` joined with ``places``)."""
+    return Features(mention_id, article_id, type, merge_date.toordinal(), date_start.toordinal(),
+                    date_end.toordinal(), undated, place_id, fold(place_name_fa or ""), place_kind, lat, lon,
+                    country, fold(admin1_en or admin1_fa or ""), frozenset(perpetrators), frozenset(victims),
+                    incident_id)
+
+
+def incident_interval(cluster: Cluster, members: Sequence[summary.Member]) -> tuple[dt.date, dt.date]:
+    """An incident's first and last day: its members' day-precise dates, else their possible days."""
+    days = [dt.date.fromisoformat(m.event.date) for m in members
+            if m.event.date and m.event.date_precision is Precision.DAY and len(m.event.date) == 10]
+    if days:
+        return min(days), max(days)
+    return (dt.date.fromordinal(min(f.start for f in cluster.members)),
+            dt.date.fromordinal(max(f.end for f in cluster.members)))
+
+
 # -- the store side --------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -295,21 +326,16 @@ def load_features(connection: sa.Connection, condition: sa.ColumnElement[bool]) 
     roles: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     query = sa.select(mp.c.mention_id, mp.c.role, mp.c.actor_id).join(m, m.c.id == mp.c.mention_id).where(where)
     for mention_id, role, actor_id in connection.execute(query):
-        perpetrators, victims = roles[mention_id]
-        if role in PERPETRATOR_ROLES:
-            perpetrators.add(actor_id)
-        elif role in VICTIM_ROLES:
-            victims.add(actor_id)
+        add_role(roles[mention_id], role, actor_id)
     rows = connection.execute(sa.select(*_FEATURE_COLUMNS).select_from(m.outerjoin(p, p.c.id == m.c.place_id))
                               .where(where))
     features = []
     for r in rows:
         perpetrators, victims = roles.get(r.id, (set(), set()))
-        features.append(Features(
-            r.id, r.article_id, r.type, r.merge_date.toordinal(), r.date_start.toordinal(),
-            r.date_end.toordinal(), r.date is None,
-            r.place_id, fold(r.name_fa or ""), r.kind, r.latitude, r.longitude, r.country,
-            fold(r.admin1_en or r.admin1_fa or ""), frozenset(perpetrators), frozenset(victims), r.incident_id))
+        features.append(make_features(
+            r.id, r.article_id, r.type, r.merge_date, r.date_start, r.date_end, r.date is None,
+            r.place_id, r.name_fa, r.kind, r.latitude, r.longitude, r.country, r.admin1_en, r.admin1_fa,
+            perpetrators, victims, r.incident_id))
     return features
 
 
@@ -345,13 +371,8 @@ def _write(connection: sa.Connection, clusters: Sequence[Cluster], gone: set[str
     members = load_members(connection, ids)
     rows, values = [], []
     for cluster in clusters:
-        start = min(f.start for f in cluster.members)
-        end = max(f.end for f in cluster.members)
         events = [members[f.id] for f in cluster.members]
-        days = [dt.date.fromisoformat(e.event.date) for e in events
-                if e.event.date and e.event.date_precision is Precision.DAY and len(e.event.date) == 10]
-        interval = (min(days), max(days)) if days else (dt.date.fromordinal(start), dt.date.fromordinal(end))
-        incident = summary.summarize(cluster.id, events, interval)
+        incident = summary.summarize(cluster.id, events, incident_interval(cluster, events))
         rows.append(summary.incident_row(incident, dt.date.fromordinal(cluster.founder[0])))
         values.extend(summary.value_rows(incident))
     written = [row["id"] for row in rows]

@@ -207,7 +207,9 @@ def code(article: Article, process: Processor) -> tuple[Sequence[Event] | None, 
         events = tuple(check_event(e, article) for e in process(article))
         return events, None
     except Exception as error:  # noqa: BLE001 - a batch goes on; the failure is recorded and shown
-        failure = Failure(article.id, article.id, type(error).__name__, str(error) or repr(error))
+        # a replayed failure (``rokhdad ingest`` of a batch output) keeps its recorded class name
+        error_class = getattr(error, "error_class", None) or type(error).__name__
+        failure = Failure(article.id, article.id, error_class, str(error) or repr(error))
         if isinstance(error, RokhdadError):
             log.warning("%s: %s: %s", article.id, failure.error_class, failure.message)
         else:

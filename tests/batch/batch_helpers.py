@@ -1,0 +1,14 @@
+"""Shared helpers of the batch tests (a module with a name of its own: every test folder
+puts its folder on sys.path, so ``from conftest import …`` could find another folder's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROCESSOR = "batch_processors:process"  # the real extractor, with injected failures
+
+
+def read_rows(output: Path, table: str) -> list[dict]:
+    from rokhdad.batch.io import read_table
+
+    return read_table(output / table).to_pylist()
