@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 PROCESSOR = "batch_processors:process"  # the real extractor, with injected failures
+NEWS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ir-news-2020"
+# articles the batch input holds at least: the bundled samples alone when ../shared is absent
+MIN_ARTICLES = 100 if (NEWS / "articles.jsonl").exists() else 30
 
 
 def read_rows(output: Path, table: str) -> list[dict]:

@@ -14,11 +14,9 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # batch_processors: the injected-failure extractor
 
-from batch_helpers import PROCESSOR  # noqa: E402
+from batch_helpers import NEWS, PROCESSOR  # noqa: E402
 from batch_processors import FAIL_ID  # noqa: E402
 
-ROOT = HERE.parents[1]
-NEWS = ROOT.parent / "shared" / "data" / "ir-news-2020"
 SHARED_ARTICLES = 80  # conflict-subset articles: with the samples ~180 mentions, ~15 incidents from 2+ articles
 
 

@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 from batch_processors import FAIL_ID
-from batch_helpers import read_rows
+from batch_helpers import MIN_ARTICLES, read_rows
 
 from rokhdad.batch.rows import SCHEMAS, TABLES
 
@@ -21,7 +21,7 @@ def test_batch_writes_the_four_tables(local_output):
         assert pq.read_schema(next((local_output / table).glob("*.parquet"))).names == SCHEMAS[table].names
     articles = {row["id"]: row for row in read_rows(local_output, "articles")}
     mentions = read_rows(local_output, "mentions")
-    assert len(articles) > 100 and len(mentions) > 100
+    assert len(articles) > MIN_ARTICLES and len(mentions) > MIN_ARTICLES
     for row in mentions:  # every span is into the original text
         assert articles[row["article_id"]]["text"][row["evidence_start"]:row["evidence_end"]] == row["quote"]
         event = json.loads(row["record"])

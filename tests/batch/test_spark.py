@@ -9,7 +9,7 @@ import random
 
 import pytest
 from batch_processors import FAIL_ID
-from batch_helpers import PROCESSOR, read_rows
+from batch_helpers import MIN_ARTICLES, PROCESSOR, read_rows
 
 from rokhdad.batch import merge
 from rokhdad.batch.runner import LocalRunner
@@ -91,7 +91,7 @@ def test_batch_cli_on_spark(spark_run, tmp_path, rokhdad):
 
     output, summary = spark_run  # the run the other tests compare: made by the command line
     assert summary["engine"] == "spark" and summary["incidents"] == len(read_rows(output, "incidents"))
-    assert summary["articles"] == len(read_rows(output, "articles")) > 100
+    assert summary["articles"] == len(read_rows(output, "articles")) > MIN_ARTICLES
     pq.write_table(pa.table({"x": [1]}), tmp_path / "other.parquet")
     code, out, err = rokhdad("batch", str(tmp_path / "other.parquet"), str(tmp_path / "out"), "--engine", "spark")
     assert code == 1 and err.startswith("error: ") and "not a Parquet of articles" in err
