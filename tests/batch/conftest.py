@@ -4,6 +4,7 @@ Spark run of it, shared by the tests that compare them; one SparkSession per tes
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
@@ -38,6 +39,10 @@ def batch_input(tmp_path_factory) -> Path:
         wanted = set((NEWS / "conflict_subset_ids.txt").read_text().split()[:SHARED_ARTICLES])
         with (NEWS / "articles.jsonl").open(encoding="utf-8") as handle:
             lines.extend(line.rstrip("\n") for line in handle if json.loads(line)["id"] in wanted)
+    first = sample_articles()[0]  # a duplicate id with an older text: the newer record wins
+    lines.append(json.dumps({"id": first.id, "text": first.text + "\nویرایش قدیمی.",
+                             "published": (first.published - dt.timedelta(days=1)).isoformat()},
+                            ensure_ascii=False))
     lines.insert(5, json.dumps({"id": FAIL_ID, "text": "متن یک خبر.", "published": "2020-01-08"}))
     lines.insert(9, '{"id": "broken-json", "text": ')
     lines.append(json.dumps({"id": "empty-text", "text": "  ", "published": "2020-01-08"}))
