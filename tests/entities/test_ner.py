@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import sys
@@ -141,6 +142,34 @@ def test_model_for_other_features_refuses_to_load(tmp_path: Path) -> None:
 def test_missing_data_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="rebuild it"):
         ner.load(tmp_path)
+
+
+def test_projections_round_trip_and_reach_the_features(build, tmp_path: Path) -> None:
+    path = tmp_path / ner.PROJECTIONS_FILE
+    build.write_projections(path, {"تهران": ["pt:B-LOC pe:B-LOC:3", "pt:O pe:B-ORG:0", "pt:O pe:I-LOC:1"]})
+    projections = ner.load_projections(path)
+    assert projections == {"تهران": (("pt:B-LOC", "pe:B-LOC:3"), ("pt:O", "pe:B-ORG:0"),
+                                     ("pt:O", "pe:I-LOC:1"))}
+    lexicon = ner.Lexicon(words={}, entries={}, lengths={})
+    rows = ner.Featurizer({}, lexicon, projections=projections).sentence(["به", "تهران", "رفت"])
+    assert {"pt:B-LOC", "pe:B-LOC:3"} <= set(rows[1])
+    assert {"+1pt:O", "+1pe:I-LOC:1"} <= set(rows[0])  # what a word says of its left neighbour
+    assert {"-1pt:O", "-1pe:B-ORG:0"} <= set(rows[2])
+
+
+@needs_model
+def test_model_built_with_projections_needs_a_good_projections_file(tmp_path: Path) -> None:
+    for path in ner.DATA_DIR.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / ner.CONFIG_FILE).write_text(
+        json.dumps({"features": ner.FEATURES, "projections": True}), encoding="utf-8")
+    (tmp_path / ner.PROJECTIONS_FILE).unlink(missing_ok=True)
+    with pytest.raises(ConfigError, match="projections"):
+        ner.load(tmp_path)  # missing
+    with gzip.open(tmp_path / ner.PROJECTIONS_FILE, "wt", encoding="utf-8") as out:
+        out.write("تهران\tpt:B-LOC\n")
+    with pytest.raises(ConfigError, match="expected 4 tab-separated fields"):
+        ner.load(tmp_path)  # malformed
 
 
 def test_lexicon_spans_find_multi_word_names() -> None:

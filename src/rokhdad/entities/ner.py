@@ -1,7 +1,8 @@
 """Statistical named-entity tagger: a linear-chain CRF (python-crfsuite) over cached word features.
 
 ``tag(words)`` gives one BIO tag per normalised token. The model, word clusters and lexicon
-ship in ``rokhdad/data/ner/`` and are rebuilt by ``scripts/train_ner.py``.
+(and, for a model built with them, label projections of word vectors) ship in
+``rokhdad/data/ner/`` and are rebuilt by ``scripts/train_ner.py``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from rokhdad.errors import ConfigError
 from rokhdad.text import chars
 
 __all__ = [
-    "DATA_DIR", "ENTITY_TYPES", "Featurizer", "Lexicon", "NerTagger",
-    "features", "load", "load_clusters", "load_lexicon", "lexicon_key", "tag",
+    "DATA_DIR", "ENTITY_TYPES", "Featurizer", "Lexicon", "NerTagger", "features", "load",
+    "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "tag",
 ]
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ner"
 MODEL_FILE = "model.crfsuite"
 CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
 LEXICON_FILE = "lexicon.txt.gz"    # sections of names, see load_lexicon
-CONFIG_FILE = "config.json"        # the FEATURES version the model was trained with
+CONFIG_FILE = "config.json"        # FEATURES version of the model, and whether it uses projections
 ATTRIBUTES_FILE = "attributes.txt.gz"  # the model's attributes (features with a weight)
+PROJECTIONS_FILE = "projections.tsv.gz"  # optional: word, then label-projection features
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
 # Bump when Featurizer output changes: a model trained on other features refuses to load.
@@ -137,6 +139,28 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon(words, entries, {k: longest_first[m] for k, m in length_bits.items()})
 
 
+Projection = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def load_projections(path: Path) -> dict[str, Projection]:
+    """Read ``word<TAB>own<TAB>as left neighbour<TAB>as right neighbour`` lines.
+
+    Each of the three fields holds space-separated feature names: the labels that a CRF
+    over dense word vectors scored highest for the word in that position (see
+    ``scripts/train_ner.py``), so the tagger gets what the vectors say without their cost.
+    """
+    projections: dict[str, Projection] = {}
+    shared: dict[str, str] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            word, *fields = line.rstrip("\n").split("\t")
+            if len(fields) != 3:
+                raise ValueError(f"{path}: bad line for {word!r} (expected 4 tab-separated fields)")
+            projections[word] = tuple(  # type: ignore[assignment]
+                tuple(shared.setdefault(f, f) for f in field.split()) for field in fields)
+    return projections
+
+
 def load_clusters(path: Path) -> dict[str, tuple[str, ...]]:
     """Read ``word<TAB>id<TAB>id…`` lines: one cluster id per granularity, coarse to fine."""
     clusters: dict[str, tuple[str, ...]] = {}
@@ -161,9 +185,11 @@ class Featurizer:
     """
 
     def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon,
-                 known: Iterable[str] | None = None) -> None:
+                 known: Iterable[str] | None = None,
+                 projections: Mapping[str, Projection] | None = None) -> None:
         self.clusters = clusters
         self.lexicon = lexicon
+        self.projections = projections or {}
         # With the model's attribute list, features it has no weight for are dropped before
         # they reach crfsuite (each costs a lookup there) and cached strings are shared.
         self.known = None if known is None else {a: a for a in known}
@@ -175,7 +201,8 @@ class Featurizer:
 
         The set was pruned by 5-fold cross-validation on the training documents: one-letter
         affixes, length, the coarsest clusters and neighbours' shape and coarse clusters
-        added nothing, and fewer features make tagging faster.
+        added nothing, and fewer features make tagging faster. Projections (what a dense
+        word-vector model says of the word, see ``load_projections``) join when given.
         """
         w = clean(word)
         key = w.replace(ZWNJ, "")
@@ -210,10 +237,14 @@ class Featurizer:
             near.append(f"k{len(cl) - 1}:{cl[-1]}")  # the finest clusters only
         if n > 2:
             near.append("s2:" + w[-2:])
-        return self._known(
-            w, key, own,
-            ["-1" + f for f in near], ["+1" + f for f in near], ["-2w:" + w], ["+2w:" + w],
-        )
+        left = ["-1" + f for f in near]
+        right = ["+1" + f for f in near]
+        projection = self.projections.get(w) or self.projections.get(key)
+        if projection:
+            own += projection[0]
+            left += ["-1" + f for f in projection[1]]
+            right += ["+1" + f for f in projection[2]]
+        return self._known(w, key, own, left, right, ["-2w:" + w], ["+2w:" + w])
 
     def _known(self, w: str, key: str, *lists: list[str]) -> tuple:
         known = self.known
@@ -311,8 +342,12 @@ def load(directory: Path | None = None) -> NerTagger:
         if attributes.exists():
             with gzip.open(attributes, "rt", encoding="utf-8") as lines:
                 known = lines.read().split("\n")
+        projections = None
+        if config.get("projections"):
+            projections = load_projections(directory / PROJECTIONS_FILE)
         featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
-                                load_lexicon(directory / LEXICON_FILE), known=known)
+                                load_lexicon(directory / LEXICON_FILE), known=known,
+                                projections=projections)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
                           "rebuild it with scripts/train_ner.py") from exc
