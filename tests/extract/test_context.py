@@ -51,3 +51,22 @@ def test_context_runs_ner_near_triggers() -> None:
     unrestricted = ner_texts(find_entities(TEXT))  # without the restriction both are found
     assert any("الزیدی" in text for text in unrestricted)
     assert any("الجزایری" in text for text in unrestricted)
+
+
+def test_statistical_spans_with_a_finite_verb_are_dropped() -> None:
+    from rokhdad.entities import ner_entities
+    from rokhdad.text.normalize import normalize
+
+    text = "در این حادثه یک پلیس جان باخت و سازمان ملل آن را محکوم کرد."
+
+    def tag(words: list[str]) -> list[str]:  # a tagger that runs an ORG into the verb
+        tags = ["O"] * len(words)
+        for i, word in enumerate(words):
+            if word == "پلیس":
+                tags[i:i + 3] = ["B-ORG", "I-ORG", "I-ORG"]
+            if word == "سازمان":
+                tags[i:i + 2] = ["B-ORG", "I-ORG"]
+        return tags
+
+    found = [e.text for e in ner_entities(text, normalize(text), tag)]
+    assert found == ["سازمان ملل"]
