@@ -42,6 +42,7 @@ from rokhdad.text.zwnj import (
     MIN_NEW_STEM,
     MIN_STEM,
     NEW_STEM_SUFFIXES,
+    PATRONYMIC_LINKS,
     VERB_ENDINGS,
     VERB_PREFIX,
     VERB_SHAPE,
@@ -287,6 +288,27 @@ def read_names(shared: Path) -> collections.Counter[str]:
             if ZWNJ not in word:
                 names[word] += 1
     return names
+
+
+def read_given_names(shared: Path, words: collections.Counter[str]) -> set[str]:
+    """Names that make up Arabic-style names with بن/ابن ("son of"), for ``zwnj.patronymic``:
+    the words next to the link in gazetteer full names, and the gazetteer's first names
+    that the corpora use (KNOWN_MIN_COUNT times)."""
+    data = shared / "data" / "gazetteer-fa"
+    names: set[str] = set()
+    with (data / "person_full_names.txt").open(encoding="utf-8") as f:
+        for line in f:
+            parts = _normalize(line.strip()).split()
+            names.update(part for i, part in enumerate(parts)
+                         if (i + 1 < len(parts) and parts[i + 1] in PATRONYMIC_LINKS)
+                         or (i > 0 and parts[i - 1] in PATRONYMIC_LINKS))
+    with (data / "person_first_names.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            name = _normalize(row["name_fa"]).strip()
+            if words[canonical(name)] >= KNOWN_MIN_COUNT:
+                names.add(name)
+    return {canonical(name) for name in names
+            if len(name) >= 2 and WORD.fullmatch(name) and name not in PATRONYMIC_LINKS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -612,7 +634,7 @@ def write_lexicon(path: Path, sections: dict[str, Iterable[str]], header: str) -
         f.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
-def build(counts: Counts, names: collections.Counter[str],
+def build(counts: Counts, names: collections.Counter[str], given_names: set[str],
           dictionary: Dictionary) -> dict[str, list[str]]:
     """All lexicon sections, as lines."""
     slips = _standard_zwnj_keys(counts.words)  # "میشود" is seen, but it is no word
@@ -647,6 +669,7 @@ def build(counts: Counts, names: collections.Counter[str],
         "bound_before": list(bound_before),
         "glue": list(glue),
         "apart": list(apart),
+        "names": list(given_names),
     }
 
 
@@ -703,7 +726,7 @@ def main() -> None:
         dictionary = Dictionary({}, {})
     else:
         dictionary = read_hazm(args.hazm or fetch_hazm(Path(tempfile.gettempdir()) / "rokhdad-build"))
-    sections = build(counts, names, dictionary)
+    sections = build(counts, names, read_given_names(args.shared, counts.words), dictionary)
     header = ("# rokhdad ZWNJ lexicon, built by scripts/build_zwnj.py from ir-news-2020, "
               "fars-news-1500, ner-peyma, ner-arman, gazetteer-fa names and the word list "
               f"of hazm {HAZM_VERSION} (MIT)")

@@ -63,6 +63,23 @@ def test_normalize_is_line_for_line() -> None:
     assert result.stdout.decode().count("\n") == 2
 
 
+def test_normalize_judges_the_zwnj_habit_over_the_whole_input() -> None:
+    # Line 1 shows a writer who types half-spaces as spaces ("می گویند"), so the space in
+    # line 2's "بین المللی" is one too; on its own, line 2 looks like dropped ZWNJs
+    # ("نهصدمین") and its space like a real one.
+    text = "آنها می گویند که کتاب ها را می خوانند\nنهصدمین کنگره بین المللی\n"
+    whole = run("normalize", stdin=text.encode()).stdout.decode().split("\n")
+    alone = run("normalize", "--each-line", stdin=text.encode()).stdout.decode().split("\n")
+    assert whole[1] == "نهصدمین کنگره بین\u200cالمللی"
+    assert alone[1] == "نه\u200cصدمین کنگره بین المللی"
+    assert whole[0] == alone[0] == "آنها می\u200cگویند که کتاب\u200cها را می\u200cخوانند"
+
+
+def test_normalize_keeps_lines_with_carriage_returns() -> None:
+    result = run("normalize", stdin="الف\r\nب\rپ\n\nت".encode())
+    assert result.stdout.decode() == "الف\nب پ\n\nت\n"
+
+
 def test_dates_json() -> None:
     result = run("dates", "--published", "2022-01-05", "--json", stdin="روز گذشته و ۱۵ دی ۱۴۰۰".encode())
     rows = json.loads(result.stdout)

@@ -49,6 +49,12 @@ def z(text: str) -> str:
         # comparatives apart (Academy orthography), except the lexicalised ones
         ("بزرگترین پایگاه", "بزرگ|ترین پایگاه"),
         ("بیشترین تلفات", "بیشترین تلفات"),
+        # Arabic-style names: given name + بن/ابن + name, glued by the lost ZWNJs
+        ("اسامهبنلادن کشته شد", "اسامه|بن|لادن کشته شد"),
+        ("حمدبنخلیفه", "حمدبن|خلیفه"),           # after د the first ZWNJ is invisible
+        ("محمدبناسحاقبنیسار", "محمدبن|اسحاق|بن|یسار"),
+        ("علیابنابیطالب", "علی|ابن|ابیطالب"),
+        ("لبنان و مبنای آن", "لبنان و مبنای آن"),  # بن inside ordinary words
     ],
 )
 def test_joined_words_get_their_zwnj(raw: str, expected: str) -> None:

@@ -47,10 +47,16 @@ FILE_ARG = click.argument("file", required=False, type=click.Path(dir_okay=True,
 @app.command()
 @FILE_ARG
 @click.option("--no-zwnj", is_flag=True, help="Skip ZWNJ repair.")
-def normalize(file: str | None, no_zwnj: bool) -> None:
+@click.option("--each-line", is_flag=True,
+              help="Treat every line as a text of its own (by default the whole input is one "
+                   "text, so the writer's ZWNJ habit is judged over all of it).")
+def normalize(file: str | None, no_zwnj: bool, each_line: bool) -> None:
     """Normalise Persian text line for line (letters, digits, spaces, ZWNJ).
 
-    Reads FILE, or stdin when FILE is '-' or missing.
+    Reads FILE, or stdin when FILE is '-' or missing, and writes one output line per
+    input line. ZWNJ repair depends on how the writer types half-spaces (ZWNJs dropped,
+    typed as spaces, or kept), which one sentence rarely shows; so the input is repaired
+    as one text unless --each-line is given.
     """
     from rokhdad.text.normalize import normalize as run
 
@@ -59,11 +65,36 @@ def normalize(file: str | None, no_zwnj: bool) -> None:
         lines = text.split("\n")
         if text.endswith("\n"):
             lines.pop()
+        # A carriage return would become a line break of its own: CRLF ends are dropped
+        # and a lone CR is a space, so output line k is always input line k.
+        lines = [line.removesuffix("\r").replace("\r", " ") for line in lines]
+        repair = not no_zwnj
         out = sys.stdout
-        for line in lines:
-            out.write(run(line, repair_zwnj=not no_zwnj).text)
-            out.write("\n")
+        for block in _blocks(lines, 1 if each_line else NORMALIZE_BLOCK_CHARS):
+            out_lines = run("\n".join(block), repair_zwnj=repair).text.split("\n")
+            if len(out_lines) != len(block):  # never seen; stay line for line
+                out_lines = [run(line, repair_zwnj=repair).text for line in block]
+            for line in out_lines:
+                out.write(line)
+                out.write("\n")
         out.flush()
+
+
+NORMALIZE_BLOCK_CHARS = 1_000_000  # a huge input is repaired in blocks of whole lines
+
+
+def _blocks(lines: list[str], size: int) -> Iterator[list[str]]:
+    """Consecutive lines in groups of about ``size`` characters (at least one line each)."""
+    block: list[str] = []
+    chars = 0
+    for line in lines:
+        if block and chars + len(line) > size:
+            yield block
+            block, chars = [], 0
+        block.append(line)
+        chars += len(line) + 1
+    if block:
+        yield block
 
 
 @app.command()

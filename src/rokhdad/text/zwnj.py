@@ -96,6 +96,7 @@ class Lexicon:
     bound_before: frozenset[str]  # parts that rarely stand alone (بی): glue to the right
     glue: frozenset[tuple[str, str]]   # word pairs written as one word
     apart: frozenset[tuple[str, str]]  # word pairs kept apart although a rule would glue them
+    names: dict[str, str] = field(default_factory=dict)  # plain key -> spelling of a given name
     # Derived: a gap is looked at only when its left word is in heads, its right word in
     # tails or the pair in glue, so most gaps cost three set lookups.
     heads: frozenset[str] = field(init=False)
@@ -109,7 +110,7 @@ class Lexicon:
     @classmethod
     def empty(cls, **tables) -> Lexicon:
         """A lexicon with only the given tables filled (for tests and the build)."""
-        dicts = ("joined", "suffixes", "prefixes", "shares")  # the rest are frozensets
+        dicts = ("joined", "suffixes", "prefixes", "shares", "names")  # the rest are frozensets
         fields = {name: ({} if name in dicts else frozenset())
                   for name in cls.__dataclass_fields__ if cls.__dataclass_fields__[name].init}
         return cls(**(fields | tables))
@@ -175,6 +176,7 @@ def parse_lexicon(text: str) -> Lexicon:
         bound_before=items("bound_before"),
         glue=pairs("glue"),
         apart=pairs("apart"),
+        names={form.replace(ZWNJ, ""): form for form in sections.get("names", ())},
     )
 
 
@@ -205,7 +207,35 @@ def repair_word(word: str, lexicon: Lexicon) -> str:
     found = analyse(word, lexicon)
     if found is not None and found.share > ADOPT_SHARE:
         return found.form
-    return word
+    return patronymic(word, lexicon) or word
+
+
+PATRONYMIC_LINKS = ("ابن", "بن")  # "son of" in Arabic names: عبدالله بن زبیر
+MIN_NAME_HEAD = 3  # letters in the given name before the link (not ل+بن+ان)
+
+
+def patronymic(word: str, lexicon: Lexicon) -> str | None:
+    """A glued Arabic-style name, given name + بن/ابن + name (عبداللهبنزبیر), written with
+    ZWNJs (عبدالله‌بن‌زبیر); None if ``word`` is not one. Chains recurse
+    (محمدبناسحاقبنیسار).
+
+    >>> lex = Lexicon.empty(names={"عبدالله": "عبدالله", "زبیر": "زبیر"})
+    >>> patronymic("عبداللهبنزبیر", lex) == "عبدالله‌بن‌زبیر"
+    True
+    >>> patronymic("لبنان", lex) is None
+    True
+    """
+    for link in PATRONYMIC_LINKS:
+        at = word.find(link, MIN_NAME_HEAD)
+        while at > 0:
+            head = lexicon.names.get(word[:at])
+            rest = word[at + len(link):]
+            if head is not None and len(rest) >= 2:
+                tail = lexicon.names.get(rest) or patronymic(rest, lexicon)
+                if tail is not None:
+                    return head + _seam(head) + link + ZWNJ + tail
+            at = word.find(link, at + 1)
+    return None
 
 
 def _known(word: str, lexicon: Lexicon) -> str | None:
