@@ -221,3 +221,24 @@ def test_entity_level_score(build) -> None:
     result = build.score(gold, pred)
     assert result["micro"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
     assert result["per_type"]["LOC"]["f1"] == 1.0
+
+
+def test_number_runs_see_the_word_after_them() -> None:
+    lexicon = ner.Lexicon(words={}, entries={}, lengths={})
+    words = ["حدود", "سه", "میلیون", "و", "200", "هزار", "تومان", "پرداخت", "شد"]
+    rows = ner.Featurizer({}, lexicon).sentence(words)
+    assert {"nB", "nx:تومان", "nB:تومان", "np:حدود"} <= set(rows[1])
+    for i in range(2, 6):  # "و" between numbers stays inside the run
+        assert {"nI", "nx:تومان", "nI:تومان"} <= set(rows[i])
+    assert "na" in rows[6] and not any(f.startswith("nx:") for f in rows[6] + rows[0])
+    version1 = ner.Featurizer({}, lexicon, number_runs=False).sentence(words)  # features 1
+    assert not any(f.startswith(("nx:", "nB", "nI", "np:")) for row in version1 for f in row)
+    assert [ner.number_kind(w) for w in ("1,250", "پانزدهم", "سومین", "و", "مردم")] == \
+        ["d", "n", "n", "j", ""]
+
+
+def test_bilou_labels_come_back_as_bio() -> None:
+    bio = ["B-ORG", "I-ORG", "I-ORG", "O", "B-PER", "B-LOC", "I-LOC"]
+    bilou = ner.to_bilou(bio)
+    assert bilou == ["B-ORG", "I-ORG", "L-ORG", "O", "U-PER", "B-LOC", "L-LOC"]
+    assert [ner._bio_label(t) for t in bilou] == bio

@@ -123,6 +123,8 @@ def ner_entities(text: str, normalized: Normalized, tag, segmented: Segmented | 
             continue
         words = [t.norm for t in tokens[sentence.token_start : sentence.token_end]]
         tags = tag(words)
+        if tags.count("O") == len(tags):  # most sentences: nothing to read
+            continue
         begin, kind = None, None
         for offset, label in enumerate([*tags, "O"]):
             inside = label.startswith("I-") and kind == label[2:]

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rokhdad.errors import ConfigError
+from rokhdad.resolve import numbers
 from rokhdad.text import chars
 
 __all__ = [
     "DATA_DIR", "ENTITY_TYPES", "Featurizer", "Lexicon", "NerTagger", "features", "load",
-    "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "tag",
+    "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "number_kind", "tag",
+    "to_bilou",
 ]
 
 log = logging.getLogger(__name__)
@@ -30,18 +32,24 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "ner"
 MODEL_FILE = "model.crfsuite"
 CLUSTERS_FILE = "clusters.tsv.gz"  # word, then one cluster id per granularity, tab-separated
 LEXICON_FILE = "lexicon.txt.gz"    # sections of names, see load_lexicon
-CONFIG_FILE = "config.json"        # FEATURES version of the model, and whether it uses projections
+CONFIG_FILE = "config.json"        # FEATURES version, tag scheme, whether it uses projections
 ATTRIBUTES_FILE = "attributes.txt.gz"  # the model's attributes (features with a weight)
 PROJECTIONS_FILE = "projections.tsv.gz"  # optional: word, then label-projection features
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
 # Bump when Featurizer output changes: a model trained on other features refuses to load.
-FEATURES = 1
+# Version 2 adds the number-run features (see ``_NUMBER_WORDS``); this code still makes
+# version 1 for a model built with it (``Featurizer(number_runs=False)``).
+FEATURES = 2
+FEATURE_VERSIONS = (1, 2)
 # Lexicon types matched as token spans inside a sentence (B/I/U features) ...
 SPAN_TYPES = ("LOC", "ORG", "FAC", "PER")
 # ... and types that are single words (a flag on the word itself).
 WORD_TYPES = ("FN", "SN", "TT")  # first name, surname, title or job word
 MAX_CACHE = 50_000  # words; the per-word cache is cleared when it grows past this
+# Tag schemes a model may be trained on. BILOU (U- a one-token entity, L- the last token
+# of a longer one) scored higher than BIO on dev; ``tag`` always returns BIO.
+TAG_SCHEMES = ("bio", "bilou")
 
 ZWNJ = chars.ZWNJ
 _MARKS = re.compile(f"[{chars.DELETED_CLASS}]")
@@ -55,6 +63,35 @@ _SHAPE_CLASSES = str.maketrans(
 )
 _RUNS = re.compile(r"(.)\1+")
 
+# Number runs: digit tokens and number words (cardinal or ordinal, from rokhdad's number
+# reader), joined by these words ("and", "to", "to", a thousands comma). Every token of a
+# run is told the word right after the run and the word right before it, so the first
+# token of "سه میلیون و 200 هزار تومان" sees the currency five tokens away.
+_NUMBER_WORDS = frozenset(numbers.WORD_KINDS) | frozenset(
+    numbers.squash(w) for w in numbers.IRREGULAR_ORDINALS)
+_ORDINAL = re.compile(numbers.ORDINAL_SUFFIX + "$")
+_NUMBER_JOINERS = frozenset({"و", "تا", "الی", ","})
+_DIGITS = re.compile(r"\d+(?:[.,/:\u066b\u066c]\d+)*")
+
+
+def number_kind(word: str) -> str:
+    """``d`` for a digit token, ``n`` for a number word, ``j`` for a joiner, else ``""``.
+
+    ``word`` is a cleaned token (see ``clean``).
+    """
+    if _DIGITS.fullmatch(word):
+        return "d"
+    key = word.replace(ZWNJ, "")
+    if key in _NUMBER_WORDS or (key.endswith("هزار") and key[:-4] in _NUMBER_WORDS):
+        return "n"
+    ordinal = _ORDINAL.search(key)
+    if ordinal and ordinal.start() and (key[:ordinal.start()] in _NUMBER_WORDS
+                                        or key[:ordinal.start()].isdigit()):
+        return "n"
+    if word in _NUMBER_JOINERS:
+        return "j"
+    return ""
+
 
 def clean(word: str) -> str:
     """The character unification of ``normalize`` for one token (a no-op on normalised tokens)."""
@@ -67,6 +104,31 @@ def clean(word: str) -> str:
 def lexicon_key(word: str) -> str:
     """Lookup key of one token: cleaned, without ZWNJ (lexicons spell half-spaces both ways)."""
     return clean(word).replace(ZWNJ, "")
+
+
+def to_bilou(tags: Sequence[str]) -> list[str]:
+    """IOB2 tags to BILOU (for training)."""
+    out = []
+    for i, t in enumerate(tags):
+        if t == "O":
+            out.append(t)
+            continue
+        nxt = tags[i + 1] if i + 1 < len(tags) else "O"
+        more = nxt.startswith("I-") and nxt[2:] == t[2:]
+        if t.startswith("B-"):
+            out.append(("B-" if more else "U-") + t[2:])
+        else:
+            out.append(("I-" if more else "L-") + t[2:])
+    return out
+
+
+def _bio_label(label: str) -> str:
+    """A BILOU (or BIO) label as BIO: ``U-`` is ``B-``, ``L-`` is ``I-``."""
+    if label.startswith("U-"):
+        return "B-" + label[2:]
+    if label.startswith("L-"):
+        return "I-" + label[2:]
+    return label
 
 
 def shape(word: str) -> str:
@@ -186,10 +248,12 @@ class Featurizer:
 
     def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon,
                  known: Iterable[str] | None = None,
-                 projections: Mapping[str, Projection] | None = None) -> None:
+                 projections: Mapping[str, Projection] | None = None,
+                 number_runs: bool = True) -> None:
         self.clusters = clusters
         self.lexicon = lexicon
         self.projections = projections or {}
+        self.number_runs = number_runs  # False: features version 1
         # With the model's attribute list, features it has no weight for are dropped before
         # they reach crfsuite (each costs a lookup there) and cached strings are shared.
         self.known = None if known is None else {a: a for a in known}
@@ -244,13 +308,39 @@ class Featurizer:
             own += projection[0]
             left += ["-1" + f for f in projection[1]]
             right += ["+1" + f for f in projection[2]]
-        return self._known(w, key, own, left, right, ["-2w:" + w], ["+2w:" + w])
+        return (*self._known(w, key, own, left, right, ["-2w:" + w], ["+2w:" + w]),
+                number_kind(w))
 
     def _known(self, w: str, key: str, *lists: list[str]) -> tuple:
         known = self.known
         if known is None:
             return (w, key, *lists)
         return (w, key, *([known[f] for f in feats if f in known] for feats in lists))
+
+    def _number_runs(self, infos: Sequence[tuple], rows: list[list[str]]) -> None:
+        """Features of number runs (see ``_NUMBER_WORDS``): the words after and before."""
+        known = self.known
+        n = len(infos)
+        i = 0
+        while i < n:
+            if infos[i][7] not in ("d", "n"):
+                i += 1
+                continue
+            last = j = i
+            while j + 1 < n and infos[j + 1][7]:
+                j += 1
+                if infos[j][7] != "j":
+                    last = j
+            end = last + 1
+            after = infos[end][0] if end < n else "EOS"
+            run = ["nx:" + after, "np:" + (infos[i - 1][0] if i else "BOS")]
+            first = run + ["nB", "nB:" + after]
+            inner = run + ["nI", "nI:" + after]
+            for t in range(i, end):
+                rows[t] += [f for f in (first if t == i else inner) if known is None or f in known]
+            if end < n and (known is None or "na" in known):
+                rows[end].append("na")
+            i = end
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         """One list of feature strings per token of ``words``."""
@@ -280,6 +370,8 @@ class Featurizer:
                 if known is None or pair in known:
                     row.append(pair)
             rows.append(row)
+        if self.number_runs:
+            self._number_runs(infos[2:-2], rows)
         n = len(rows)
         for start, end, mask in self.lexicon.spans([info[1] for info in infos[2:-2]]):
             for bit, kind in enumerate(SPAN_TYPES):
@@ -307,7 +399,8 @@ class NerTagger:
         self.model_path = model_path
         self._local = threading.local()
         self._pycrfsuite = pycrfsuite
-        self._crf()  # fail early on a bad model file
+        # the model's labels as BIO (identity for a BIO model; U-/L- of a BILOU one)
+        self._bio = {label: _bio_label(label) for label in self._crf().labels()}
 
     def _crf(self):
         crf = getattr(self._local, "crf", None)
@@ -325,7 +418,8 @@ class NerTagger:
         """BIO tags (``B-PER``, ``I-LOC``, ``O`` …) for normalised tokens of one sentence."""
         if not words:
             return []
-        return self._crf().tag(self.featurizer.sentence(words))
+        bio = self._bio
+        return [bio[label] for label in self._crf().tag(self.featurizer.sentence(words))]
 
 
 def load(directory: Path | None = None) -> NerTagger:
@@ -342,19 +436,21 @@ def load(directory: Path | None = None) -> NerTagger:
         if attributes.exists():
             with gzip.open(attributes, "rt", encoding="utf-8") as lines:
                 known = lines.read().split("\n")
+        version = config.get("features")
+        if version not in FEATURE_VERSIONS:
+            raise ConfigError(f"{directory / CONFIG_FILE}: model built for features version "
+                              f"{version}, this code makes versions "
+                              f"{', '.join(map(str, FEATURE_VERSIONS))}; "
+                              "rebuild it with scripts/train_ner.py")
         projections = None
         if config.get("projections"):
             projections = load_projections(directory / PROJECTIONS_FILE)
         featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
                                 load_lexicon(directory / LEXICON_FILE), known=known,
-                                projections=projections)
+                                projections=projections, number_runs=version >= 2)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
                           "rebuild it with scripts/train_ner.py") from exc
-    if config.get("features") != FEATURES:
-        raise ConfigError(f"{directory / CONFIG_FILE}: model built for features version "
-                          f"{config.get('features')}, this code makes version {FEATURES}; "
-                          "rebuild it with scripts/train_ner.py")
     tagger = NerTagger(directory / MODEL_FILE, featurizer)
     log.debug("loaded NER model from %s", directory)
     return tagger
