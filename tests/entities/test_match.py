@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from rokhdad.entities import find_entities
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rokhdad.entities import find_entities, merge_ner
 from rokhdad.entities.match import Candidate, alias_keys, build_key_text, choose_mentions, normalize_name
-from rokhdad.model import EntityKind, EntitySource
+from rokhdad.model import Entity, EntityKind, EntitySource
 
 ZWNJ = "\u200c"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -230,3 +233,20 @@ def test_ner_mentions_join_and_tables_win_on_overlap():
     assert by_text["بهرام نوروزی"].kind is EntityKind.PERSON
     assert by_text["بغداد"].source is EntitySource.GAZETTEER  # the table match wins
     assert all(text[e.start : e.end] == e.text for e in entities)
+
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=8),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=8))
+def test_merge_ner_adds_exactly_the_ner_spans_that_overlap_no_table_span(table_spans, ner_spans) -> None:
+    def entities(spans, source):
+        return [Entity(a, a + n, "x" * n, EntityKind.PLACE, source) for a, n in spans]
+
+    table = entities(table_spans, EntitySource.GAZETTEER)
+    ner = entities(ner_spans, EntitySource.NER)
+    expected = [e for e in ner if all(e.end <= t.start or e.start >= t.end for t in table)]
+    merged = merge_ner(table, ner)
+    key = lambda e: (e.start, e.end, e.source.value)  # noqa: E731
+    assert sorted(merged, key=key) == sorted(table + expected, key=key)
+    if ner:  # with NER entities added, the result is in text order
+        assert [(e.start, e.end) for e in merged] == sorted((e.start, e.end) for e in merged)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from bisect import bisect_left
 from collections.abc import Container
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from rokhdad.entities.geocode import Resolution, resolve_places
@@ -103,8 +105,12 @@ def merge_ner(table: list[Entity], ner: list[Entity]) -> list[Entity]:
     """Table entities plus the NER ones that overlap none of them, in text order."""
     if not ner:
         return table
-    taken = [(e.start, e.end) for e in table]
-    extra = [e for e in ner if all(e.end <= s or e.start >= t for s, t in taken)]
+    spans = sorted((e.start, e.end) for e in table)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # furthest end so far
+    # an NER span [a, b) overlaps a table one when some table span starting before b ends after a
+    extra = [e for e in ner
+             if not (k := bisect_left(starts, e.end)) or reach[k - 1] <= e.start]
     return sorted(table + extra, key=lambda e: (e.start, e.end))
 
 
