@@ -215,12 +215,12 @@ MIN_NAME_HEAD = 3  # letters in the given name before the link (not ل+بن+ان
 
 
 def patronymic(word: str, lexicon: Lexicon) -> str | None:
-    """A glued Arabic-style name, given name + بن/ابن + name (عبداللهبنزبیر), written with
-    ZWNJs (عبدالله‌بن‌زبیر); None if ``word`` is not one. Chains recurse
+    r"""A glued Arabic-style name, given name + بن/ابن + name (عبداللهبنزبیر), written with
+    ZWNJs (عبدالله\u200cبن\u200cزبیر); None if ``word`` is not one. Chains recurse
     (محمدبناسحاقبنیسار).
 
     >>> lex = Lexicon.empty(names={"عبدالله": "عبدالله", "زبیر": "زبیر"})
-    >>> patronymic("عبداللهبنزبیر", lex) == "عبدالله‌بن‌زبیر"
+    >>> patronymic("عبداللهبنزبیر", lex) == "عبدالله\u200cبن\u200cزبیر"
     True
     >>> patronymic("لبنان", lex) is None
     True
