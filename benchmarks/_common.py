@@ -42,6 +42,18 @@ def timed(fn: Callable[[str], object], texts: Iterable[str], repeat: int = 1) ->
     return best
 
 
+def current_rss_mb() -> float:
+    """Resident memory now (Linux /proc; 0 where it is missing)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -173,7 +173,7 @@ def test_model_built_with_projections_needs_a_good_projections_file(tmp_path: Pa
 
 
 def test_lexicon_spans_find_multi_word_names() -> None:
-    lexicon = ner.Lexicon(words={}, entries={hash("سازمان ملل"): 2, hash("ملل"): 1},
+    lexicon = ner.Lexicon(words={}, entries={ner.entry_hash("سازمان ملل"): 2, ner.entry_hash("ملل"): 1},
                           lengths={"سازمان": (2,), "ملل": (1,)})
     assert lexicon.spans(["از", "سازمان", "ملل"]) == [(1, 3, 2), (2, 3, 1)]
 

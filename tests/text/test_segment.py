@@ -78,3 +78,12 @@ def test_spans_within_text(text: str) -> None:
         last = t.end
     for s in seg.sentences:
         assert 0 <= s.start < s.end <= len(text)
+
+
+def test_token_kinds_follow_the_pattern_groups() -> None:
+    # tokenize maps Match.lastindex to a kind by position: the table must follow the groups
+    from rokhdad.text import segment as seg
+
+    assert {name: seg._KINDS[i] for name, i in seg._TOKEN.groupindex.items()} == {
+        "word": TokenKind.WORD, "number": TokenKind.NUMBER,
+        "punct": TokenKind.PUNCT, "symbol": TokenKind.SYMBOL}

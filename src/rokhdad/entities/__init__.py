@@ -31,7 +31,7 @@ from rokhdad.text.normalize import Normalized, normalize
 if TYPE_CHECKING:
     from rokhdad.text.segment import Segmented
 
-__all__ = ["find_entities", "entities_from"]
+__all__ = ["bio_spans", "entities_from", "find_entities", "merge_ner", "ner_entities"]
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def find_entities(text: str, *, normalized: Normalized | None = None,
 def entities_from(matcher: Matcher, text: str, normalized: Normalized | None = None, *,
                   ner=None, segmented: Segmented | None = None,
                   ner_sentences: Container[int] | None = None) -> tuple[Entity, ...]:
-    """``find_entities`` with a given matcher (and NER tag function, or None for none)."""
+    """``find_entities`` with a given matcher and NER tagger (see ``ner_entities``; None: none)."""
     if normalized is None:
         normalized = normalize(text)
     key_text = build_key_text(normalized.text)
@@ -117,47 +117,68 @@ def merge_ner(table: list[Entity], ner: list[Entity]) -> list[Entity]:
 def ner_entities(text: str, normalized: Normalized, tag, segmented: Segmented | None = None,
                  sentences: Container[int] | None = None) -> list[Entity]:
     """BIO-tagged spans of each sentence (of the ``sentences`` indexes, if given) as
-    ``EntitySource.NER`` entities (not geocoded)."""
+    ``EntitySource.NER`` entities (not geocoded).
+
+    ``tag`` is a ``NerTagger`` (its ``tag_many`` tags every sentence in one call) or any
+    function from one sentence's tokens to their BIO tags."""
     if segmented is None:
         from rokhdad.text.segment import segment  # the tokenizer is only needed with NER
 
         segmented = segment(normalized)
     tokens = segmented.tokens
     found: list[Entity] = []
-    for index, sentence in enumerate(segmented.sentences):
-        if sentences is not None and index not in sentences:
-            continue
-        words = [t.norm for t in tokens[sentence.token_start : sentence.token_end]]
-        tags = tag(words)
-        if tags.count("O") == len(tags):  # most sentences: nothing to read
-            continue
-        begin, kind = None, None
-        for offset, label in enumerate([*tags, "O"]):
-            inside = label.startswith("I-") and kind == label[2:]
-            if begin is not None and not inside:
-                first, last = tokens[sentence.token_start + begin], tokens[sentence.token_start + offset - 1]
-                words = [t.norm for t in tokens[sentence.token_start + begin : sentence.token_start + offset]]
-                if kind in NER_KINDS and FINITE_VERBS.isdisjoint(words):
-                    found.append(Entity(first.start, last.end, text[first.start : last.end],
-                                        NER_KINDS[kind], EntitySource.NER,
-                                        reason=f"NER {kind}", confidence=NER_CONFIDENCE))
-                begin, kind = None, None
-            if label.startswith("B-") or (label.startswith("I-") and begin is None):
-                begin, kind = offset, label[2:]
+    chosen = [sentence for index, sentence in enumerate(segmented.sentences)
+              if sentences is None or index in sentences]
+    batch = [[t.norm for t in tokens[s.token_start : s.token_end]] for s in chosen]
+    tag_many = getattr(tag, "tag_many", None)  # a NerTagger tags all sentences in one call
+    tagged = tag_many(batch) if tag_many is not None else [tag(words) for words in batch]
+    for sentence, tags in zip(chosen, tagged):
+        base = sentence.token_start
+        for begin, end, kind in bio_spans(tags):
+            if kind not in NER_KINDS:  # dates, money …: other layers read them
+                continue
+            words = [t.norm for t in tokens[base + begin : base + end]]
+            if FINITE_VERBS.isdisjoint(words):
+                first, last = tokens[base + begin], tokens[base + end - 1]
+                found.append(Entity(first.start, last.end, text[first.start : last.end],
+                                    NER_KINDS[kind], EntitySource.NER,
+                                    reason=f"NER {kind}", confidence=NER_CONFIDENCE))
     return found
+
+
+def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """``(begin, end, type)`` token ranges of the entities in BIO ``tags``; an ``I-`` that
+    continues nothing (after ``O`` or another type) begins an entity.
+
+    >>> bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "I-LOC"])
+    [(0, 2, 'PER'), (3, 4, 'LOC'), (4, 5, 'ORG'), (5, 6, 'LOC')]
+    """
+    spans: list[tuple[int, int, str]] = []
+    begin, last, kind = -1, -2, ""
+    for i, label in enumerate(tags):
+        if label == "O":
+            continue
+        if i == last + 1 and label[0] == "I" and label[2:] == kind:
+            last = i
+            continue
+        if begin >= 0:
+            spans.append((begin, last + 1, kind))
+        begin, last, kind = i, i, label[2:]
+    if begin >= 0:
+        spans.append((begin, last + 1, kind))
+    return spans
 
 
 @functools.cache
 def _ner_tagger():
-    """The shipped NER ``tag`` function, or None while no trained model ships."""
+    """The shipped ``NerTagger``, or None while no trained model ships."""
     try:
         from rokhdad.entities import ner
 
         if not (ner.DATA_DIR / ner.MODEL_FILE).exists():
             log.info("no NER model in %s: table matches only", ner.DATA_DIR)
             return None
-        ner._shipped()  # load now, so a broken model fails here, once
-        return ner.tag
+        return ner._shipped()  # loaded now, so a broken model fails here, once
     except (ImportError, ConfigError) as exc:
         log.warning("NER disabled: %s", exc)
         return None

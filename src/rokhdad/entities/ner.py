@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import logging
 import re
@@ -21,9 +22,9 @@ from rokhdad.resolve import numbers
 from rokhdad.text import chars
 
 __all__ = [
-    "DATA_DIR", "ENTITY_TYPES", "Featurizer", "Lexicon", "NerTagger", "features", "load",
-    "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "number_kind", "tag",
-    "to_bilou",
+    "DATA_DIR", "ENTITY_TYPES", "FastDecoder", "Featurizer", "Lexicon", "NerTagger", "entry_hash",
+    "features", "load", "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "number_kind",
+    "read_crfsuite", "tag", "tag_many", "to_bilou",
 ]
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,6 @@ _SHAPE_CLASSES = str.maketrans(
      **{chr(c): "d" for c in range(0x30, 0x3A)},
      ZWNJ: "z"}
 )
-_RUNS = re.compile(r"(.)\1+")
 
 # Number runs: digit tokens and number words (cardinal or ordinal, from rokhdad's number
 # reader), joined by these words ("and", "to", "to", a thousands comma). Every token of a
@@ -133,15 +133,18 @@ def _bio_label(label: str) -> str:
 
 def shape(word: str) -> str:
     """Collapsed character classes: ``a`` letter, ``X``/``x`` Latin case, ``d`` digit, ``z`` ZWNJ."""
-    return _RUNS.sub(r"\1", word.translate(_SHAPE_CLASSES))[:6]
+    # runs collapsed by groupby (a regex with a "\1" template expands it in Python per run)
+    return "".join([c for c, _ in itertools.groupby(word.translate(_SHAPE_CLASSES))][:6])
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Gazetteer lists compiled for features: word flags and hashed multi-token entries.
 
-    ``entries`` maps ``hash(" ".join(keys))`` to a bit mask over ``SPAN_TYPES``; hashing keeps
+    ``entries`` maps ``hash(tuple(keys))`` to a bit mask over ``SPAN_TYPES``; hashing keeps
     a few hundred thousand names in a few megabytes and a collision only adds one feature.
+    (A tuple of the sentence's keys hashes from their cached string hashes: no string is
+    built per lookup.)
     ``lengths`` maps a first key to the entry lengths (longest first) that start with it.
     """
 
@@ -152,6 +155,7 @@ class Lexicon:
     def spans(self, keys: Sequence[str]) -> list[tuple[int, int, int]]:
         """Every ``(token_start, token_end, mask)`` of a lexicon entry inside ``keys``."""
         found = []
+        keys = tuple(keys)
         n = len(keys)
         lengths = self.lengths
         entries = self.entries
@@ -162,10 +166,15 @@ class Lexicon:
             for length in options:
                 if i + length > n:
                     continue
-                mask = entries.get(hash(" ".join(keys[i:i + length])) if length > 1 else hash(key))
+                mask = entries.get(hash(keys[i:i + length]))
                 if mask:
                     found.append((i, i + length, mask))
         return found
+
+
+def entry_hash(name: str) -> int:
+    """The ``Lexicon.entries`` key of a name: its space-separated token keys, hashed as a tuple."""
+    return hash(tuple(name.split(" ")))
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -185,7 +194,7 @@ def load_lexicon(path: Path) -> Lexicon:
         if kind in span_bits:
             bit = span_bits[kind]
             for name in names:
-                h = hash(name)
+                h = entry_hash(name)
                 entries[h] = entries.get(h, 0) | bit
                 first = name.partition(" ")[0]
                 length_bits[first] = length_bits.get(first, 0) | 1 << (name.count(" ") + 1)
@@ -257,11 +266,18 @@ class Featurizer:
         # With the model's attribute list, features it has no weight for are dropped before
         # they reach crfsuite (each costs a lookup there) and cached strings are shared.
         self.known = None if known is None else {a: a for a in known}
+        # words that begin a word-pair feature the model knows ("bg:a|b", "fg:a|b"; a word
+        # may hold "|" itself, so every prefix before a "|" counts)
+        self._pair_starts = None if known is None else {
+            "|".join(parts[:k]) for a in known if a.startswith(("bg:", "fg:"))
+            for parts in [a[3:].split("|")] for k in range(1, len(parts))}
         self._cache: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
-    def _word(self, word: str) -> tuple:
-        """Per-word parts: (form, lexicon key, own features, as seen from -1, +1, -2, +2).
+    def _word(self, word: str, only_known: bool = True) -> tuple:
+        """Per-word parts: (form, lexicon key, own features, as seen from -1, +1, -2, +2,
+        number kind); with ``only_known`` and a model's attribute list, only the features
+        the model has weights for.
 
         The set was pruned by 5-fold cross-validation on the training documents: one-letter
         affixes, length, the coarsest clusters and neighbours' shape and coarse clusters
@@ -280,7 +296,7 @@ class Featurizer:
                 own.append(f"s{k}:{w[-k:]}")
         if w.isdigit():
             own.append("dg")
-        elif any(c.isdigit() for c in w):
+        elif any(map(str.isdigit, w)):
             own.append("hd")
         if ZWNJ in w:
             parts = w.split(ZWNJ)
@@ -308,91 +324,303 @@ class Featurizer:
             own += projection[0]
             left += ["-1" + f for f in projection[1]]
             right += ["+1" + f for f in projection[2]]
-        return (*self._known(w, key, own, left, right, ["-2w:" + w], ["+2w:" + w]),
-                number_kind(w))
-
-    def _known(self, w: str, key: str, *lists: list[str]) -> tuple:
+        lists = (own, left, right, ["-2w:" + w], ["+2w:" + w])
         known = self.known
-        if known is None:
-            return (w, key, *lists)
-        return (w, key, *([known[f] for f in feats if f in known] for feats in lists))
+        if only_known and known is not None:
+            lists = tuple([known[f] for f in feats if f in known] for feats in lists)
+        return (w, key, *lists, number_kind(w))
 
-    def _number_runs(self, infos: Sequence[tuple], rows: list[list[str]]) -> None:
+    def word_info(self, word: str) -> tuple:
+        """``_word`` of ``word``, from the cache (filled here)."""
+        info = self._cache.get(word)
+        if info is None:
+            info = self._word(word)
+            with self._lock:
+                if len(self._cache) >= MAX_CACHE:
+                    self._cache.clear()
+                self._cache[word] = info
+        return info
+
+    def extras(self, forms: Sequence[str], keys: Sequence[str],
+               kinds: Sequence[str], pairs: bool = True) -> list[tuple[int, str]]:
+        """``(token, feature)`` pairs of the features that span words: word bigrams (unless
+        ``pairs`` is false), number runs and lexicon entries, from each token's form, lexicon
+        key and number kind (fields 0, 1 and 7 of ``_word``), in the order ``sentence``
+        appends them."""
+        known = self.known
+        n = len(forms)
+        out: list[tuple[int, str]] = []
+        if not pairs:
+            pass
+        elif known is None:
+            for i in range(n):
+                if i:
+                    out.append((i, "bg:" + forms[i - 1] + "|" + forms[i]))
+                if i + 1 < n:
+                    out.append((i, "fg:" + forms[i] + "|" + forms[i + 1]))
+        else:
+            starts = self._pair_starts
+            for i in range(n - 1):
+                if forms[i] in starts:
+                    pair = forms[i] + "|" + forms[i + 1]
+                    if "fg:" + pair in known:
+                        out.append((i, "fg:" + pair))
+                    if "bg:" + pair in known:
+                        out.append((i + 1, "bg:" + pair))
+        if self.number_runs:
+            self._number_runs(forms, kinds, out)
+        for start, end, mask in self.lexicon.spans(keys):
+            for bit, kind in enumerate(SPAN_TYPES):
+                if mask >> bit & 1:
+                    if end - start == 1:
+                        out.append((start, "g" + kind + "U"))
+                    else:
+                        out.append((start, "g" + kind + "B"))
+                        out += [(j, "g" + kind + "I") for j in range(start + 1, end)]
+                        if start:
+                            out.append((start - 1, "+1g" + kind))
+                        if end < n:
+                            out.append((end, "-1g" + kind))
+        return out
+
+    def _number_runs(self, forms: Sequence[str], kinds: Sequence[str],
+                     out: list[tuple[int, str]]) -> None:
         """Features of number runs (see ``_NUMBER_WORDS``): the words after and before."""
         known = self.known
-        n = len(infos)
+        n = len(kinds)
         i = 0
         while i < n:
-            if infos[i][7] not in ("d", "n"):
+            if kinds[i] not in ("d", "n"):
                 i += 1
                 continue
             last = j = i
-            while j + 1 < n and infos[j + 1][7]:
+            while j + 1 < n and kinds[j + 1]:
                 j += 1
-                if infos[j][7] != "j":
+                if kinds[j] != "j":
                     last = j
             end = last + 1
-            after = infos[end][0] if end < n else "EOS"
-            run = ["nx:" + after, "np:" + (infos[i - 1][0] if i else "BOS")]
+            after = forms[end] if end < n else "EOS"
+            run = ["nx:" + after, "np:" + (forms[i - 1] if i else "BOS")]
             first = run + ["nB", "nB:" + after]
             inner = run + ["nI", "nI:" + after]
             for t in range(i, end):
-                rows[t] += [f for f in (first if t == i else inner) if known is None or f in known]
+                out += [(t, f) for f in (first if t == i else inner) if known is None or f in known]
             if end < n and (known is None or "na" in known):
-                rows[end].append("na")
+                out.append((end, "na"))
             i = end
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         """One list of feature strings per token of ``words``."""
-        cache = self._cache
-        infos = [_LEFT, _LEFT]
-        for word in words:
-            info = cache.get(word)
-            if info is None:
-                info = self._word(word)
-                with self._lock:
-                    if len(cache) >= MAX_CACHE:
-                        cache.clear()
-                    cache[word] = info
-            infos.append(info)
-        infos += (_RIGHT, _RIGHT)
-        known = self.known
-        rows: list[list[str]] = []
-        for i in range(2, len(infos) - 2):
-            prev, info, nxt = infos[i - 1], infos[i], infos[i + 1]
-            row = info[2] + prev[3] + infos[i - 2][5] + nxt[4] + infos[i + 2][6]
-            if prev is not _LEFT:
-                pair = "bg:" + prev[0] + "|" + info[0]
-                if known is None or pair in known:
-                    row.append(pair)
-            if nxt is not _RIGHT:
-                pair = "fg:" + info[0] + "|" + nxt[0]
-                if known is None or pair in known:
-                    row.append(pair)
-            rows.append(row)
-        if self.number_runs:
-            self._number_runs(infos[2:-2], rows)
-        n = len(rows)
-        for start, end, mask in self.lexicon.spans([info[1] for info in infos[2:-2]]):
-            for bit, kind in enumerate(SPAN_TYPES):
-                if mask >> bit & 1:
-                    if end - start == 1:
-                        rows[start].append("g" + kind + "U")
-                    else:
-                        rows[start].append("g" + kind + "B")
-                        for j in range(start + 1, end):
-                            rows[j].append("g" + kind + "I")
-                        if start:
-                            rows[start - 1].append("+1g" + kind)
-                        if end < n:
-                            rows[end].append("-1g" + kind)
+        infos = [_LEFT, _LEFT, *map(self.word_info, words), _RIGHT, _RIGHT]
+        rows = [infos[i][2] + infos[i - 1][3] + infos[i - 2][5] + infos[i + 1][4]
+                + infos[i + 2][6] for i in range(2, len(infos) - 2)]
+        inner = infos[2:-2]
+        for i, feature in self.extras([info[0] for info in inner], [info[1] for info in inner],
+                                      [info[7] for info in inner]):
+            rows[i].append(feature)
         return rows
 
 
-class NerTagger:
-    """A loaded CRF model with its featurizer. ``tag`` is safe to call from several threads."""
+def read_crfsuite(path: Path) -> tuple[list[str], list[str], object]:
+    """Labels, attributes and features of a crfsuite CRF1d model file, with exact weights.
 
-    def __init__(self, model_path: Path, featurizer: Featurizer) -> None:
+    The file is crfsuite's own layout (``crf1d_model.c``): a header of offsets, a chunk of
+    20-byte features (type 0 state: attribute -> label, type 1 transition: label -> label,
+    then a little-endian double weight) and two constant quark databases (CQDB) of label and
+    attribute names, each with a table from id to the record of its name.
+    ``Tagger.info()`` gives the same numbers rounded to six decimals, ten times slower.
+    """
+    import struct
+
+    import numpy as np
+
+    data = path.read_bytes()
+    try:
+        magic, _, kind, _, _, _, _, off_features, off_labels, off_attrs = struct.unpack_from(
+            "<4sI4sIIIIIII", data, 0)
+        chunk, _, count = struct.unpack_from("<4sII", data, off_features)
+        if magic != b"lCRF" or kind != b"FOMC" or chunk != b"FEAT":
+            raise ValueError("not a crfsuite CRF1d model")
+        features = np.frombuffer(data, dtype=np.dtype([("type", "<u4"), ("src", "<u4"),
+                                                       ("dst", "<u4"), ("weight", "<f8")]),
+                                 count=count, offset=off_features + 12)
+
+        def names(offset: int) -> list[str]:
+            chunk, _, _, _, size, backward = struct.unpack_from("<4sIIIII", data, offset)
+            if chunk != b"CQDB":
+                raise ValueError("a name table is not a CQDB chunk")
+            out = [""] * size
+            for record in np.frombuffer(data, "<u4", size, offset + backward).tolist():
+                ident, length = struct.unpack_from("<iI", data, offset + record)
+                out[ident] = data[offset + record + 8 : offset + record + 7 + length].decode()
+            return out
+
+        return names(off_labels), names(off_attrs), features
+    except (struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: unreadable crfsuite model ({exc})") from exc
+
+
+class FastDecoder:
+    """The CRF's best tags without crfsuite: the same weights and the same Viterbi search.
+
+    crfsuite turns every feature string of every token into an id on each call (about 15
+    strings a token), which costs more than the search itself. Here each word's features
+    are summed once into label-score vectors, one per role (the word itself, as the left or
+    right neighbour, two to the left or right; fields 2-6 of ``Featurizer._word``), so a
+    token's label scores are five cached vectors plus the few features that span words
+    (``Featurizer.extras``). The Viterbi search over all sentences of a call runs in C
+    (``_viterbi.c``). The tags are crfsuite's own: tests compare them on real news.
+    Not thread-safe by itself; ``NerTagger`` holds a lock around ``scores``.
+    """
+
+    ROLES = (2, 3, 4, 5, 6)  # fields of Featurizer._word, in the order of ``_roles[:, k]``
+    CAPACITY = 65_536  # words whose vectors are kept (5 x labels doubles each: 40 MB when full)
+
+    def __init__(self, model_path: Path, featurizer: Featurizer, viterbi) -> None:
+        import numpy as np
+
+        self._np = np
+        self._viterbi = viterbi
+        self.featurizer = featurizer
+        labels, attributes, features = read_crfsuite(model_path)
+        self.labels = labels
+        size = len(labels)
+        state = features[features["type"] == 0]
+        trans = features[features["type"] == 1]
+        # one row per attribute, plus a last row of zeros for strings the model lacks
+        self._state = np.zeros((len(attributes) + 1, size))
+        self._state[state["src"].astype(np.intp), state["dst"].astype(np.intp)] = state["weight"]
+        self._transitions = np.zeros((size, size))
+        self._transitions[trans["src"].astype(np.intp), trans["dst"].astype(np.intp)] = trans["weight"]
+        self._rows = {name: row for row, name in enumerate(attributes)}
+        self._missing = len(attributes)
+        self._bos = self._state[self._rows.get("BOS", self._missing)]
+        self._eos = self._state[self._rows.get("EOS", self._missing)]
+        # slot 0: the zero vectors of the padding around sentences
+        self._roles = np.zeros((self.CAPACITY, len(self.ROLES), size))
+        self._words: dict[str, tuple[int, str, str, str, dict | None]] = {}
+        # word pairs the model weighs: first word -> second word -> [(0 for "fg:" (a feature
+        # of the first token) or 1 for "bg:" (of the second), row)]; a word may hold "|"
+        # itself, so a name is entered under every split at a "|"
+        self._pairs: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for name, row in self._rows.items():
+            if name.startswith(("bg:", "fg:")):
+                parts = name[3:].split("|")
+                for k in range(1, len(parts)):
+                    second = self._pairs.setdefault("|".join(parts[:k]), {})
+                    second.setdefault("|".join(parts[k:]), []).append((name[0] == "b", row))
+        self._new: list[tuple[int, tuple]] = []  # slots given out by _add, not yet filled
+
+    def _add(self, word: str) -> tuple[int, str, str, str, dict | None]:
+        """Give a new word a slot; its vectors are summed in ``_fill`` (one numpy call for
+        all new words of a call)."""
+        info = self.featurizer._word(word, only_known=False)  # rows.get drops the others
+        slot = len(self._words) + 1
+        self._new.append((slot, info))
+        entry = self._words[word] = (slot, info[0], info[1], info[7], self._pairs.get(info[0]))
+        return entry
+
+    def _fill(self) -> None:
+        """Sum the feature weights of the words ``_add`` gave slots to into their vectors."""
+        get = self._rows.get
+        cells: list[int] = []
+        rows: list[int] = []
+        width = len(self.ROLES)
+        for slot, info in self._new:
+            for k, field in enumerate(self.ROLES):
+                found = [row for row in map(get, info[field]) if row is not None]
+                rows += found
+                cells += [slot * width + k] * len(found)
+        self._new.clear()
+        if rows:
+            flat = self._roles.reshape(-1, self._roles.shape[-1])
+            self._np.add.at(flat, cells, self._state[rows])
+
+    def scores(self, sentences: Sequence[Sequence[str]]):
+        """Label scores (tokens x labels) of all tokens of ``sentences``, one after another.
+
+        The sentences must hold fewer than ``CAPACITY // 2`` tokens together.
+        """
+        np = self._np
+        words = self._words
+        if len(words) + sum(map(len, sentences)) >= self.CAPACITY:
+            words.clear()
+            self._roles[1:] = 0.0
+        slots = [0, 0]
+        positions: list[int] = []
+        firsts: list[int] = []
+        lasts: list[int] = []
+        extra_tokens: list[int] = []
+        extra_rows: list[int] = []
+        get = self._rows.get
+        extras = self.featurizer.extras
+        for sentence in sentences:
+            if not sentence:
+                continue
+            base = len(positions)
+            entries = [words.get(w) or self._add(w) for w in sentence]
+            ids, forms, keys, kinds, pairs = zip(*entries)
+            positions += range(len(slots), len(slots) + len(entries))
+            slots += ids
+            slots += (0, 0)
+            firsts.append(base)
+            lasts.append(len(positions) - 1)
+            for i, (second, following) in enumerate(zip(pairs, forms[1:]), base):
+                if second is not None and (hits := second.get(following)):
+                    for is_bg, row in hits:
+                        extra_tokens.append(i + is_bg)
+                        extra_rows.append(row)
+            for i, feature in extras(forms, keys, kinds, pairs=False):
+                row = get(feature)
+                if row is not None:
+                    extra_tokens.append(base + i)
+                    extra_rows.append(row)
+        if self._new:
+            self._fill()
+        ids = np.array(slots, dtype=np.intp)
+        at = np.array(positions, dtype=np.intp)
+        roles = self._roles
+        scores = (roles[ids[at], 0] + roles[ids[at - 1], 1] + roles[ids[at + 1], 2]
+                  + roles[ids[at - 2], 3] + roles[ids[at + 2], 4])
+        scores[firsts] += self._bos
+        scores[lasts] += self._eos
+        if extra_rows:
+            np.add.at(scores, extra_tokens, self._state[extra_rows])
+        return scores
+
+    def decode(self, scores, lengths: Sequence[int]) -> list[list[str]]:
+        """Best labels of consecutive sentences of ``lengths`` tokens, from their ``scores``."""
+        np = self._np
+        out = np.zeros(len(scores), dtype=np.int32)
+        self._viterbi(np.ascontiguousarray(scores), self._transitions,
+                      np.array(lengths, dtype=np.int64), out)
+        labels = self.labels
+        flat = [labels[i] for i in out.tolist()]
+        result, offset = [], 0
+        for n in lengths:
+            result.append(flat[offset : offset + n])
+            offset += n
+        return result
+
+
+def _viterbi_extension():
+    """The compiled Viterbi search, or None where the extension was not built."""
+    try:
+        from rokhdad.entities._viterbi import viterbi
+    except ImportError:
+        return None
+    return viterbi
+
+
+class NerTagger:
+    """A loaded CRF model with its featurizer. ``tag`` is safe to call from several threads.
+
+    With the compiled extension (built by ``pip install``) and numpy, tags come from
+    ``FastDecoder``; without them, or with ``fast=False``, from crfsuite. The tags are the
+    same either way.
+    """
+
+    def __init__(self, model_path: Path, featurizer: Featurizer, fast: bool = True) -> None:
         import pycrfsuite  # imported here: only the tagger needs the C extension
 
         self.featurizer = featurizer
@@ -401,6 +629,17 @@ class NerTagger:
         self._pycrfsuite = pycrfsuite
         # the model's labels as BIO (identity for a BIO model; U-/L- of a BILOU one)
         self._bio = {label: _bio_label(label) for label in self._crf().labels()}
+        self._lock = threading.Lock()
+        self.fast: FastDecoder | None = None
+        viterbi = _viterbi_extension() if fast else None
+        if viterbi is not None:
+            try:
+                self.fast = FastDecoder(model_path, featurizer, viterbi)
+            except ImportError:  # no numpy
+                log.info("numpy missing: NER decodes with crfsuite")
+            except ValueError as exc:
+                raise ConfigError(f"cannot read NER model {model_path}: {exc}; "
+                                  "rebuild it with scripts/train_ner.py") from exc
 
     def _crf(self):
         crf = getattr(self._local, "crf", None)
@@ -416,10 +655,35 @@ class NerTagger:
 
     def tag(self, words: Sequence[str]) -> list[str]:
         """BIO tags (``B-PER``, ``I-LOC``, ``O`` …) for normalised tokens of one sentence."""
-        if not words:
-            return []
+        return self.tag_many([words])[0]
+
+    def tag_many(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO tags of each sentence (a sequence of normalised tokens): one call per article
+        is faster than one per sentence."""
         bio = self._bio
-        return [bio[label] for label in self._crf().tag(self.featurizer.sentence(words))]
+        fast = self.fast
+        if fast is None:
+            return [[bio[label] for label in self._crf().tag(self.featurizer.sentence(words))]
+                    if words else [] for words in sentences]
+        out: list[list[str]] = []
+        limit = fast.CAPACITY // 2
+        batch: list[Sequence[str]] = []
+        size = 0
+        for words in [*sentences, None]:
+            if batch and (words is None or size + len(words) > limit):
+                with self._lock:
+                    scores = fast.scores(batch)
+                for tags in fast.decode(scores, [len(w) for w in batch]):
+                    out.append([bio[label] for label in tags])
+                batch, size = [], 0
+            if words is None:
+                break
+            if len(words) > limit:  # a "sentence" as long as a book: crfsuite tags it
+                out.append([bio[label] for label in self._crf().tag(self.featurizer.sentence(words))])
+                continue
+            batch.append(words)
+            size += len(words)
+        return out
 
 
 def load(directory: Path | None = None) -> NerTagger:
@@ -476,6 +740,11 @@ def tag(words: Sequence[str]) -> list[str]:
     ['B-PER', 'I-PER', 'O', 'B-LOC', 'O', 'O']
     """
     return _shipped().tag(words)
+
+
+def tag_many(sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+    """``tag`` of each sentence, in one call (faster than one call per sentence)."""
+    return _shipped().tag_many(sentences)
 
 
 def features(words: Sequence[str], i: int) -> list[str]:
