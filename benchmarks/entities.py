@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from _common import clock, current_rss_mb, load_articles, peak_rss_mb, row, timed
 
@@ -22,6 +23,8 @@ from _common import clock, current_rss_mb, load_articles, peak_rss_mb, row, time
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=2000)
+    parser.add_argument("--model", metavar="DIR", help="an NER model directory built by "
+                        "scripts/train_ner.py --out DIR, instead of the shipped one")
     args = parser.parse_args()
     texts = [a["text"] for a in load_articles(limit=args.limit)]
     n, chars = len(texts), sum(map(len, texts))
@@ -37,6 +40,10 @@ def main() -> None:
     from rokhdad.entities import _ner_tagger, entities_from, find_entities
 
     start = time.perf_counter()
+    if args.model:  # find_entities takes the shipped model from ner._default
+        from rokhdad.entities import ner
+
+        ner._default = ner.load(Path(args.model))
     tagger = _ner_tagger()  # the shipped model, as find_entities loads it
     if tagger is None:
         print("NER model not available (see the log)")

@@ -171,3 +171,38 @@ def test_bio_spans() -> None:
     assert bio_spans(["B-PER", "B-PER"]) == [(0, 1, "PER"), (1, 2, "PER")]
     assert bio_spans(["I-ORG", "O", "I-ORG"]) == [(0, 1, "ORG"), (2, 3, "ORG")]
     assert doctest.testmod(entities_module).failed == 0
+
+
+def test_dense_features_give_crfsuite_tags(tmp_path: Path) -> None:
+    # a small model trained here on real-valued word-vector features (and binary ones):
+    # the compiled decoder folds the vectors into each word's cached label scores
+    import pycrfsuite
+
+    rng = np.random.default_rng(7)
+    vocabulary = ["علی", "رضا", "در", "تهران", "و", "اصفهان", "گفت", "به", "سازمان", "ملل", "رفت", "دیروز"]
+    index = {w: i for i, w in enumerate(vocabulary[:-1])}  # the last word has no vector
+    vectors = ner.WordVectors(index, rng.normal(size=(len(index), 4)).astype(np.float16))
+    lexicon = ner.Lexicon(words={}, entries={ner.entry_hash("سازمان ملل"): 2},
+                          lengths={"سازمان": (2,)})
+    featurizer = ner.Featurizer({"تهران": ("1", "7")}, lexicon, vectors=vectors)
+    tags = {"علی": "B-PER", "رضا": "I-PER", "تهران": "B-LOC", "اصفهان": "B-LOC",
+            "سازمان": "B-ORG", "ملل": "I-ORG"}
+    sentences = [list(rng.choice(vocabulary, size=rng.integers(1, 9))) for _ in range(120)]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for words in sentences:
+        labels = [tags.get(w, "O") for w in words]
+        labels = [("I-" if i and t != "O" and labels[i - 1][2:] == t[2:] else "B-") + t[2:]
+                  if t != "O" else t for i, t in enumerate(labels)]
+        trainer.append(featurizer.items(words), labels)
+    trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 50})
+    trainer.train(str(tmp_path / "model.crfsuite"))
+    items = featurizer.items(["علی", "دیروز"])
+    assert items[0]["v0"] == float(vectors.array[0, 0]) and "+v0" not in items[0]  # no vector
+    assert items[1]["-v3"] == float(vectors.array[0, 3])
+
+    fast = ner.NerTagger(tmp_path / "model.crfsuite", featurizer)
+    slow = ner.NerTagger(tmp_path / "model.crfsuite", featurizer, fast=False)
+    assert fast.fast is not None and fast.fast._dense is not None
+    assert np.abs(fast.fast._dense).sum() > 0  # the model did weigh the vectors
+    tests = [list(rng.choice(vocabulary, size=rng.integers(1, 12))) for _ in range(200)]
+    assert fast.tag_many(tests) == [slow.tag(words) for words in tests]

@@ -242,3 +242,20 @@ def test_bilou_labels_come_back_as_bio() -> None:
     bilou = ner.to_bilou(bio)
     assert bilou == ["B-ORG", "I-ORG", "L-ORG", "O", "U-PER", "B-LOC", "L-LOC"]
     assert [ner._bio_label(t) for t in bilou] == bio
+
+
+@needs_model
+def test_model_built_with_word_vectors_needs_a_matching_vectors_file(tmp_path: Path) -> None:
+    import numpy as np
+
+    for path in ner.DATA_DIR.iterdir():
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    config = json.loads((tmp_path / ner.CONFIG_FILE).read_text(encoding="utf-8"))
+    (tmp_path / ner.CONFIG_FILE).write_text(json.dumps({**config, "dense": 4}), encoding="utf-8")
+    (tmp_path / ner.VECTORS_FILE).unlink(missing_ok=True)
+    with pytest.raises(ConfigError, match="vectors.npy"):
+        ner.load(tmp_path)  # missing
+    np.save(tmp_path / ner.VECTORS_FILE, np.zeros((3, 4), dtype=np.float16))
+    with pytest.raises(ConfigError, match="does not match"):
+        ner.load(tmp_path)  # not one row per clusters-file word

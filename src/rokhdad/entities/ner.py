@@ -24,7 +24,7 @@ from rokhdad.text import chars
 __all__ = [
     "DATA_DIR", "ENTITY_TYPES", "FastDecoder", "Featurizer", "Lexicon", "NerTagger", "entry_hash",
     "features", "load", "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "number_kind",
-    "read_crfsuite", "tag", "tag_many", "to_bilou",
+    "read_crfsuite", "tag", "tag_many", "to_bilou", "WordVectors", "load_vectors",
 ]
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ LEXICON_FILE = "lexicon.txt.gz"    # sections of names, see load_lexicon
 CONFIG_FILE = "config.json"        # FEATURES version, tag scheme, whether it uses projections
 ATTRIBUTES_FILE = "attributes.txt.gz"  # the model's attributes (features with a weight)
 PROJECTIONS_FILE = "projections.tsv.gz"  # optional: word, then label-projection features
+VECTORS_FILE = "vectors.npy"  # optional: float16 word vectors, rows in clusters-file order
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT")
 # Bump when Featurizer output changes: a model trained on other features refuses to load.
@@ -243,6 +244,42 @@ def load_clusters(path: Path) -> dict[str, tuple[str, ...]]:
     return clusters
 
 
+class WordVectors:
+    """Dense word vectors as CRF features: ``index`` maps a cleaned word to its row of
+    ``array`` (float16, rows in clusters-file order, scaled by the build).
+
+    Each dimension j is a real-valued feature of the word itself ("vj"), of the token after
+    it ("-vj": its left neighbour's vector) and of the token before it ("+vj").
+    """
+
+    PREFIXES = ("", "-", "+")  # own, as the left neighbour, as the right neighbour
+
+    def __init__(self, index: Mapping[str, int], array) -> None:
+        self.index = index
+        self.array = array
+        self.names = [[f"{p}v{j}" for j in range(array.shape[1])] for p in self.PREFIXES]
+
+    def features(self, row: int) -> tuple[dict[str, float], ...]:
+        """The three feature dicts of the word at ``row`` (empty for -1: no vector)."""
+        if row < 0:
+            return ({}, {}, {})
+        values = self.array[row].astype(float).tolist()
+        return tuple(dict(zip(names, values)) for names in self.names)
+
+
+def load_vectors(directory: Path) -> WordVectors:
+    """Read ``VECTORS_FILE`` and the word order of ``CLUSTERS_FILE`` in ``directory``."""
+    import numpy as np
+
+    with gzip.open(directory / CLUSTERS_FILE, "rt", encoding="utf-8") as lines:
+        index = {line.partition("\t")[0]: i for i, line in enumerate(lines)}
+    array = np.load(directory / VECTORS_FILE, allow_pickle=False)
+    if array.ndim != 2 or len(array) != len(index):
+        raise ValueError(f"{directory / VECTORS_FILE}: {array.shape} does not match the "
+                         f"{len(index)} words of {CLUSTERS_FILE}")
+    return WordVectors(index, array)
+
+
 # Sentence-edge neighbours: "BOS"/"EOS" as the next word's view of them, nothing two away.
 _LEFT = ("", "", [], ["BOS"], [], [], [])
 _RIGHT = ("", "", [], [], ["EOS"], [], [])
@@ -258,10 +295,11 @@ class Featurizer:
     def __init__(self, clusters: Mapping[str, tuple[str, ...]], lexicon: Lexicon,
                  known: Iterable[str] | None = None,
                  projections: Mapping[str, Projection] | None = None,
-                 number_runs: bool = True) -> None:
+                 number_runs: bool = True, vectors: WordVectors | None = None) -> None:
         self.clusters = clusters
         self.lexicon = lexicon
         self.projections = projections or {}
+        self.vectors = vectors  # dense features: see ``items``
         self.number_runs = number_runs  # False: features version 1
         # With the model's attribute list, features it has no weight for are dropped before
         # they reach crfsuite (each costs a lookup there) and cached strings are shared.
@@ -328,7 +366,11 @@ class Featurizer:
         known = self.known
         if only_known and known is not None:
             lists = tuple([known[f] for f in feats if f in known] for feats in lists)
-        return (w, key, *lists, number_kind(w))
+        row = -1
+        if self.vectors is not None:
+            index = self.vectors.index
+            row = index.get(w, index.get(key, -1))
+        return (w, key, *lists, number_kind(w), row)
 
     def word_info(self, word: str) -> tuple:
         """``_word`` of ``word``, from the cache (filled here)."""
@@ -420,6 +462,28 @@ class Featurizer:
             rows[i].append(feature)
         return rows
 
+    def items(self, words: Sequence[str]) -> list[dict[str, float]] | list[list[str]]:
+        """``sentence`` as crfsuite items: with word vectors, each token's binary features
+        (value 1) plus the real-valued vectors of the word ("v0"…), of the word before it
+        ("-v0"…) and of the word after it ("+v0"…); without, ``sentence`` itself."""
+        rows = self.sentence(words)
+        if self.vectors is None:
+            return rows
+        dense = [self.vectors.features(self.word_info(w)[8]) for w in words]
+        items = []
+        for i, row in enumerate(rows):
+            # a feature twice in a row (two lexicon entries) counts twice, as in a list
+            item: dict[str, float] = {}
+            for feature in row:
+                item[feature] = item.get(feature, 0.0) + 1.0
+            item.update(dense[i][0])
+            if i:
+                item.update(dense[i - 1][1])
+            if i + 1 < len(rows):
+                item.update(dense[i + 1][2])
+            items.append(item)
+        return items
+
 
 def read_crfsuite(path: Path) -> tuple[list[str], list[str], object]:
     """Labels, attributes and features of a crfsuite CRF1d model file, with exact weights.
@@ -499,6 +563,14 @@ class FastDecoder:
         # slot 0: the zero vectors of the padding around sentences
         self._roles = np.zeros((self.CAPACITY, len(self.ROLES), size))
         self._words: dict[str, tuple[int, str, str, str, dict | None]] = {}
+        # dense features: per role, a (dimensions x labels) matrix of the vector weights
+        self._dense = None
+        vectors = featurizer.vectors
+        if vectors is not None:
+            self._dense = np.zeros((3, vectors.array.shape[1], size))
+            for k, names in enumerate(vectors.names):
+                for j, name in enumerate(names):
+                    self._dense[k, j] = self._state[self._rows.get(name, self._missing)]
         # word pairs the model weighs: first word -> second word -> [(0 for "fg:" (a feature
         # of the first token) or 1 for "bg:" (of the second), row)]; a word may hold "|"
         # itself, so a name is entered under every split at a "|"
@@ -531,10 +603,17 @@ class FastDecoder:
                 found = [row for row in map(get, info[field]) if row is not None]
                 rows += found
                 cells += [slot * width + k] * len(found)
-        self._new.clear()
         if rows:
             flat = self._roles.reshape(-1, self._roles.shape[-1])
             self._np.add.at(flat, cells, self._state[rows])
+        if self._dense is not None:  # the word's vector as its own, left and right features
+            dense = [(slot, info[8]) for slot, info in self._new if info[8] >= 0]
+            if dense:
+                slots, vector_rows = zip(*dense)
+                values = self.featurizer.vectors.array[list(vector_rows)].astype(float)
+                for k in range(3):  # roles 0, 1, 2: fields 2, 3, 4 of _word
+                    self._roles[list(slots), k] += values @ self._dense[k]
+        self._new.clear()
 
     def scores(self, sentences: Sequence[Sequence[str]]):
         """Label scores (tokens x labels) of all tokens of ``sentences``, one after another.
@@ -663,7 +742,7 @@ class NerTagger:
         bio = self._bio
         fast = self.fast
         if fast is None:
-            return [[bio[label] for label in self._crf().tag(self.featurizer.sentence(words))]
+            return [[bio[label] for label in self._crf().tag(self.featurizer.items(words))]
                     if words else [] for words in sentences]
         out: list[list[str]] = []
         limit = fast.CAPACITY // 2
@@ -679,7 +758,7 @@ class NerTagger:
             if words is None:
                 break
             if len(words) > limit:  # a "sentence" as long as a book: crfsuite tags it
-                out.append([bio[label] for label in self._crf().tag(self.featurizer.sentence(words))])
+                out.append([bio[label] for label in self._crf().tag(self.featurizer.items(words))])
                 continue
             batch.append(words)
             size += len(words)
@@ -709,9 +788,11 @@ def load(directory: Path | None = None) -> NerTagger:
         projections = None
         if config.get("projections"):
             projections = load_projections(directory / PROJECTIONS_FILE)
+        vectors = load_vectors(directory) if config.get("dense") else None
         featurizer = Featurizer(load_clusters(directory / CLUSTERS_FILE),
                                 load_lexicon(directory / LEXICON_FILE), known=known,
-                                projections=projections, number_runs=version >= 2)
+                                projections=projections, number_runs=version >= 2,
+                                vectors=vectors)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read NER data in {directory}: {exc}; "
                           "rebuild it with scripts/train_ner.py") from exc
