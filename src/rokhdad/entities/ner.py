@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import json
@@ -22,9 +23,10 @@ from rokhdad.resolve import numbers
 from rokhdad.text import chars
 
 __all__ = [
-    "DATA_DIR", "ENTITY_TYPES", "FastDecoder", "Featurizer", "Lexicon", "NerTagger", "entry_hash",
-    "features", "load", "load_clusters", "load_lexicon", "load_projections", "lexicon_key", "number_kind",
-    "read_crfsuite", "tag", "tag_many", "to_bilou", "WordVectors", "load_vectors",
+    "DATA_DIR", "ENTITY_TYPES", "entry_hash", "FastDecoder", "features", "Featurizer",
+    "Lexicon", "lexicon_key", "load", "load_clusters", "load_lexicon", "load_projections",
+    "load_vectors", "NerTagger", "number_kind", "read_crfsuite", "tag", "tag_many", "to_bilou",
+    "WordVectors",
 ]
 
 log = logging.getLogger(__name__)
@@ -304,11 +306,6 @@ class Featurizer:
         # With the model's attribute list, features it has no weight for are dropped before
         # they reach crfsuite (each costs a lookup there) and cached strings are shared.
         self.known = None if known is None else {a: a for a in known}
-        # words that begin a word-pair feature the model knows ("bg:a|b", "fg:a|b"; a word
-        # may hold "|" itself, so every prefix before a "|" counts)
-        self._pair_starts = None if known is None else {
-            "|".join(parts[:k]) for a in known if a.startswith(("bg:", "fg:"))
-            for parts in [a[3:].split("|")] for k in range(1, len(parts))}
         self._cache: dict[str, tuple] = {}
         self._lock = threading.Lock()
 
@@ -371,6 +368,15 @@ class Featurizer:
             index = self.vectors.index
             row = index.get(w, index.get(key, -1))
         return (w, key, *lists, number_kind(w), row)
+
+    @functools.cached_property
+    def _pair_starts(self) -> frozenset[str]:
+        """Words that begin a word-pair feature the model knows ("bg:a|b", "fg:a|b"; a word
+        may hold "|" itself, so every prefix before a "|" counts). Only the crfsuite path
+        needs them (``FastDecoder`` keeps its own map), so they are found on first use."""
+        return frozenset("|".join(parts[:k]) for a in self.known or ()
+                         if a.startswith(("bg:", "fg:"))
+                         for parts in [a[3:].split("|")] for k in range(1, len(parts)))
 
     def word_info(self, word: str) -> tuple:
         """``_word`` of ``word``, from the cache (filled here)."""
