@@ -150,7 +150,7 @@ def test_batches_and_a_full_word_cache_change_nothing(taggers) -> None:
     finally:
         del decoder.CAPACITY
         decoder._words.clear()
-        decoder._roles[1:] = 0.0
+        decoder._roles[1:] = 0.0  # the test reset: all of it
 
 
 @needs_model

@@ -629,8 +629,8 @@ class FastDecoder:
         np = self._np
         words = self._words
         if len(words) + sum(map(len, sentences)) >= self.CAPACITY:
+            self._roles[1 : len(words) + 1] = 0.0  # only the slots in use (untouched pages stay unmapped)
             words.clear()
-            self._roles[1:] = 0.0
         slots = [0, 0]
         positions: list[int] = []
         firsts: list[int] = []
